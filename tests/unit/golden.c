@@ -1,0 +1,116 @@
+/* Golden-value lookup for the Check suites; see golden.h for the file format. */
+#include "golden.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *test_path(const char *relative)
+{
+	static char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", PS_TEST_DIR, relative);
+	return path;
+}
+
+static int lookup(const char *file, const char *key, double *out)
+{
+	char rel[1024];
+	snprintf(rel, sizeof(rel), "golden/%s", file);
+	FILE *fp = fopen(test_path(rel), "r");
+	if (!fp)
+		ck_abort_msg("golden file %s cannot be opened", rel);
+	char line[4096];
+	size_t keylen = strlen(key);
+	int found = 0;
+	while (fgets(line, sizeof(line), fp)) {
+		if (line[0] == '#')
+			continue;
+		if (strncmp(line, key, keylen) != 0 || line[keylen] != '\t')
+			continue;
+		const char *v = line + keylen + 1;
+		if (strncmp(v, "NA", 2) == 0 || strncmp(v, "NaN", 3) == 0)
+			*out = NAN;
+		else if (strncmp(v, "Inf", 3) == 0)
+			*out = INFINITY;
+		else if (strncmp(v, "-Inf", 4) == 0)
+			*out = -INFINITY;
+		else
+			*out = strtod(v, NULL);
+		found = 1;
+		break;
+	}
+	fclose(fp);
+	return found;
+}
+
+double golden(const char *file, const char *key)
+{
+	double v = 0;
+	if (!lookup(file, key, &v))
+		ck_abort_msg("golden value %s not in %s", key, file);
+	return v;
+}
+
+int golden_has(const char *file, const char *key)
+{
+	double v;
+	return lookup(file, key, &v);
+}
+
+void golden_assert_close(double got, double want, double rel, const char *what, const char *file, int line)
+{
+	if (isnan(want)) {
+		ck_assert_msg(isnan(got), "%s:%d: %s = %.17g, want NA", file, line, what, got);
+		return;
+	}
+	if (isinf(want)) {
+		ck_assert_msg(got == want, "%s:%d: %s = %.17g, want %g", file, line, what, got, want);
+		return;
+	}
+	double scale = fabs(want) < 1 ? 1 : fabs(want);
+	ck_assert_msg(fabs(got - want) <= rel * scale, "%s:%d: %s = %.17g, want %.17g (rel tol %g)",
+		      file, line, what, got, want, rel);
+}
+
+size_t test_load_column(const char *relative, const char *column, double **out)
+{
+	FILE *fp = fopen(test_path(relative), "r");
+	if (!fp)
+		ck_abort_msg("test data %s cannot be opened", relative);
+	char line[65536];
+	if (!fgets(line, sizeof(line), fp))
+		ck_abort_msg("test data %s is empty", relative);
+	line[strcspn(line, "\r\n")] = '\0';
+	int index = -1, i = 0;
+	for (char *save = NULL, *tok = strtok_r(line, ",", &save); tok; tok = strtok_r(NULL, ",", &save), i++)
+		if (strcmp(tok, column) == 0)
+			index = i;
+	if (index < 0)
+		ck_abort_msg("column %s not in %s", column, relative);
+	size_t n = 0, cap = 64;
+	double *values = malloc(cap * sizeof(*values));
+	while (fgets(line, sizeof(line), fp)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '\0')
+			continue;
+		/* walk to the index-th field by hand: strtok would merge empty fields */
+		char *field = line;
+		for (int k = 0; k < index && field; k++) {
+			field = strchr(field, ',');
+			if (field)
+				field++;
+		}
+		if (!field)
+			ck_abort_msg("%s: row %zu is short", relative, n + 1);
+		size_t len = strcspn(field, ",");
+		field[len] = '\0';
+		if (n == cap)
+			values = realloc(values, (cap *= 2) * sizeof(*values));
+		values[n++] = (len == 0 || strcmp(field, "NA") == 0) ? NAN : strtod(field, NULL);
+	}
+	fclose(fp);
+	*out = values;
+	return n;
+}

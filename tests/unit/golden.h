@@ -1,0 +1,38 @@
+#ifndef PEERSTAT_TEST_GOLDEN_H
+#define PEERSTAT_TEST_GOLDEN_H
+
+#include <stddef.h>
+
+/*
+ * Golden values for unit tests. A golden file is tests/golden/<name>.tsv, written by a committed
+ * script under scripts/ (R or scipy), one value a line:
+ *     key<TAB>value
+ * value is a double printed with 17 significant digits (R: sprintf("%.17g")), "NA" for R's NA,
+ * "Inf"/"-Inf". Lines starting with '#' are comments (the script names itself there).
+ */
+
+/* Value of key in tests/golden/<file>. Fails the running Check test if absent. */
+double golden(const char *file, const char *key);
+
+/* 1 when key exists in the file, else 0. */
+int golden_has(const char *file, const char *key);
+
+/*
+ * Check-assert that got equals want to relative tolerance rel (absolute tolerance rel when
+ * |want| < 1). NaN equals NaN (R's NA), and infinities must match exactly. what names the
+ * figure in the failure message.
+ */
+#define ck_assert_close(got, want, rel, what) golden_assert_close((got), (want), (rel), (what), __FILE__, __LINE__)
+void golden_assert_close(double got, double want, double rel, const char *what, const char *file, int line);
+
+/*
+ * Load one column of a small test CSV under tests/ (plain comma-separated, header row, no
+ * quoting) as doubles into a malloc'ed array the caller frees; "NA" or empty becomes NAN.
+ * Returns the number of rows; fails the running test when the file or column is missing.
+ */
+size_t test_load_column(const char *relative, const char *column, double **out);
+
+/* Path of a file under tests/ (static buffer; valid until the next call). */
+const char *test_path(const char *relative);
+
+#endif
