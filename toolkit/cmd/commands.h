@@ -1,0 +1,15 @@
+#ifndef PEERSTAT_CMD_COMMANDS_H
+#define PEERSTAT_CMD_COMMANDS_H
+
+/*
+ * The subcommands, one file each (toolkit/cmd/cmd_<name>.c). Each takes argv with argv[0] the
+ * command name, prints its own messages, and returns a status that main() maps to an exit
+ * code. Each has a usage text for `peerstat help <command>`.
+ */
+
+#include "peerstat/status.h"
+
+enum ps_status cmd_validate(int argc, char **argv);
+extern const char cmd_validate_usage[];
+
+#endif

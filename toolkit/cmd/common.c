@@ -1,0 +1,226 @@
+/* Options, messages and output shared by every subcommand; see common.h. */
+#include "common.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "peerstat/identifiers.h"
+#include "peerstat/output.h"
+
+const char ps_common_options_help[] =
+	"Input options (every command):\n"
+	"  --delimiter C          field delimiter: ',' (default), ';', 'tab' or any one character\n"
+	"  --na LIST              missing-value tokens, comma-separated (default: \",NA,N/A,.\" where\n"
+	"                         the empty item is the empty field)\n"
+	"  --date-format F        iso (YYYY-MM-DD, default), mdy (M/D/YYYY) or dmy (D/M/YYYY)\n"
+	"  --on-error P           stop (default): the first bad row ends the run with exit 65;\n"
+	"                         skip: bad rows are skipped, counted and listed in the output\n"
+	"  --allow-identifiers    read files that have columns looking like direct identifiers\n"
+	"                         (names, dates of birth, ...); their values are never read\n"
+	"  --max-field-bytes N    longest field accepted (default 1048576)\n"
+	"  -o, --output FILE      write the result to FILE atomically (default: standard output)\n"
+	"  -h, --help             this help\n";
+
+enum ps_status ps_common_init(struct ps_common *common, const char *command, const char *usage)
+{
+	memset(common, 0, sizeof(*common));
+	common->command = command;
+	common->usage = usage;
+	common->delimiter = ',';
+	common->date_format = PS_DATE_ISO;
+	common->policy = PS_ON_ERROR_STOP;
+	common->max_field_bytes = PS_READER_DEFAULT_MAX_FIELD;
+	if (ps_na_set_init_default(&common->na) != 0)
+		return PS_ENOMEM;
+	return PS_OK;
+}
+
+void ps_common_release(struct ps_common *common)
+{
+	ps_na_set_release(&common->na);
+}
+
+enum ps_status ps_usage_error(const struct ps_common *common, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "peerstat: %s: ", common->command);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'peerstat %s --help'.\n", common->command);
+	return PS_EUSAGE;
+}
+
+void ps_print_usage(const struct ps_common *common)
+{
+	fputs(common->usage, stdout);
+	fputs("\n", stdout);
+	fputs(ps_common_options_help, stdout);
+}
+
+enum ps_status ps_common_option(struct ps_common *common, int opt, const char *arg)
+{
+	switch (opt) {
+	case PS_OPT_DELIMITER:
+		if (strcmp(arg, "tab") == 0 || strcmp(arg, "\\t") == 0)
+			common->delimiter = '\t';
+		else if (strlen(arg) == 1 && arg[0] != '"' && arg[0] != '\n' && arg[0] != '\r')
+			common->delimiter = (unsigned char)arg[0];
+		else
+			return ps_usage_error(common, "--delimiter takes one character or 'tab', not '%s'", arg);
+		return PS_OK;
+	case PS_OPT_NA:
+		ps_na_set_release(&common->na);
+		if (ps_na_set_init_list(&common->na, arg) != 0)
+			return ps_usage_error(common, "out of memory");
+		return PS_OK;
+	case PS_OPT_DATE_FORMAT:
+		if (strcmp(arg, "iso") == 0)
+			common->date_format = PS_DATE_ISO;
+		else if (strcmp(arg, "mdy") == 0)
+			common->date_format = PS_DATE_MDY;
+		else if (strcmp(arg, "dmy") == 0)
+			common->date_format = PS_DATE_DMY;
+		else
+			return ps_usage_error(common, "--date-format takes iso, mdy or dmy, not '%s'", arg);
+		return PS_OK;
+	case PS_OPT_ON_ERROR:
+		if (strcmp(arg, "stop") == 0)
+			common->policy = PS_ON_ERROR_STOP;
+		else if (strcmp(arg, "skip") == 0)
+			common->policy = PS_ON_ERROR_SKIP;
+		else
+			return ps_usage_error(common, "--on-error takes stop or skip, not '%s'", arg);
+		common->policy_set = 1;
+		return PS_OK;
+	case PS_OPT_ALLOW_IDENTIFIERS:
+		common->allow_identifiers = 1;
+		return PS_OK;
+	case PS_OPT_MAX_FIELD: {
+		int64_t n;
+		if (!ps_parse_int(arg, strlen(arg), &n, NULL) || n < 1 || n > (int64_t)1 << 30)
+			return ps_usage_error(common, "--max-field-bytes takes a number from 1 to 1073741824, not '%s'", arg);
+		common->max_field_bytes = (size_t)n;
+		return PS_OK;
+	}
+	case PS_OPT_OUTPUT:
+		common->output = arg;
+		return PS_OK;
+	case PS_OPT_HELP:
+		common->help = 1;
+		return PS_OK;
+	case ':':
+		return ps_usage_error(common, "option '%s' needs a value", arg ? arg : "");
+	default:
+		return ps_usage_error(common, "unknown option");
+	}
+}
+
+void ps_report_error(const struct ps_common *common, const struct ps_error *err)
+{
+	if (err->status == PS_EPIPE)
+		return;
+	char line[1024];
+	fprintf(stderr, "peerstat: %s: %s\n", common->command, ps_error_format(err, line, sizeof(line)));
+}
+
+enum ps_status ps_open_input(const char *path, FILE **fp, const char **display, struct ps_error *err)
+{
+	if (!path || strcmp(path, "-") == 0) {
+		*fp = stdin;
+		*display = "-";
+		return PS_OK;
+	}
+	*display = path;
+	*fp = fopen(path, "rb");
+	if (!*fp) {
+		int e = errno;
+		ps_error_copy(err->file, sizeof(err->file), path, strlen(path));
+		return ps_error_set(err, PS_ENOINPUT, "cannot open: %s", strerror(e));
+	}
+	return PS_OK;
+}
+
+struct ps_reader_options ps_common_reader_options(const struct ps_common *common, const char *display)
+{
+	struct ps_reader_options o = { common->delimiter, common->max_field_bytes, display };
+	return o;
+}
+
+struct ps_cell_options ps_common_cell_options(const struct ps_common *common)
+{
+	struct ps_cell_options o = { &common->na, common->date_format };
+	return o;
+}
+
+enum ps_status ps_check_identifiers(const struct ps_common *common, const char *const *header, size_t ncolumns,
+				    struct ps_error *err)
+{
+	if (common->allow_identifiers)
+		return PS_OK;
+	for (size_t c = 0; c < ncolumns; c++) {
+		const char *kind = ps_identifier_kind(header[c]);
+		if (kind) {
+			err->line = 1;
+			err->column = c + 1;
+			ps_error_copy(err->column_name, sizeof(err->column_name), header[c], strlen(header[c]));
+			return ps_error_set(err, PS_EDATA,
+					    "column looks like a direct identifier (%s): remove it before analysis, or pass "
+					    "--allow-identifiers to ignore it (its values are never read)",
+					    kind);
+		}
+	}
+	return PS_OK;
+}
+
+void ps_json_add_rejects(struct ps_doc *doc, cJSON *input, const struct ps_rejects *rejects)
+{
+	ps_json_int(doc, input, "rejected_rows", (int64_t)rejects->rejected_rows);
+	cJSON *errors = ps_json_array(doc, input, "errors");
+	for (size_t i = 0; i < rejects->kept; i++) {
+		const struct ps_error *e = &rejects->errors[i];
+		cJSON *item = ps_json_object(doc, errors, NULL);
+		ps_json_int(doc, item, "line", (int64_t)e->line);
+		if (e->column)
+			ps_json_int(doc, item, "column", (int64_t)e->column);
+		else
+			ps_json_null(doc, item, "column");
+		ps_json_string(doc, item, "column_name", e->column_name[0] ? e->column_name : NULL);
+		ps_json_string(doc, item, "message", e->message);
+	}
+}
+
+enum ps_status ps_write_doc(const struct ps_common *common, struct ps_doc *doc)
+{
+	struct ps_error err;
+	ps_error_clear(&err);
+	char *text = ps_doc_print(doc);
+	if (!text) {
+		ps_error_set(&err, PS_ENOMEM, "out of memory building the JSON output");
+		ps_report_error(common, &err);
+		return PS_ENOMEM;
+	}
+	struct ps_output out;
+	enum ps_status st = ps_output_open(&out, common->output, &err);
+	if (st == PS_OK) {
+		st = ps_output_write(&out, text, strlen(text), &err);
+		if (st == PS_OK)
+			st = ps_output_commit(&out, &err);
+		else
+			ps_output_abort(&out);
+	}
+	free(text);
+	if (st != PS_OK)
+		ps_report_error(common, &err);
+	return st;
+}
+
+enum ps_status ps_reject_row(struct ps_rejects *rejects, struct ps_error *err, const char *display, unsigned long line)
+{
+	ps_error_copy(err->file, sizeof(err->file), display, strlen(display));
+	err->line = line;
+	err->status = PS_EDATA;
+	return ps_rejects_add(rejects, err);
+}

@@ -1,0 +1,116 @@
+#ifndef PEERSTAT_CMD_COMMON_H
+#define PEERSTAT_CMD_COMMON_H
+
+/*
+ * What every subcommand shares: the input options (--delimiter, --na, --date-format,
+ * --on-error, --allow-identifiers, --max-field-bytes), -o, the message format on stderr and
+ * the final write of a JSON document. Only commands print; the library returns statuses.
+ */
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "peerstat/json.h"
+#include "peerstat/parse.h"
+#include "peerstat/reader.h"
+#include "peerstat/rejects.h"
+#include "peerstat/schema.h"
+#include "peerstat/status.h"
+
+/* Long-option ids of the common options; a command's own ids stay below PS_OPT_COMMON. */
+enum {
+	PS_OPT_COMMON = 1000,
+	PS_OPT_DELIMITER,
+	PS_OPT_NA,
+	PS_OPT_DATE_FORMAT,
+	PS_OPT_ON_ERROR,
+	PS_OPT_ALLOW_IDENTIFIERS,
+	PS_OPT_MAX_FIELD,
+	PS_OPT_OUTPUT = 'o',
+	PS_OPT_HELP = 'h'
+};
+
+#define PS_COMMON_LONG_OPTIONS                                                      \
+	{ "delimiter", required_argument, NULL, PS_OPT_DELIMITER },                 \
+	{ "na", required_argument, NULL, PS_OPT_NA },                               \
+	{ "date-format", required_argument, NULL, PS_OPT_DATE_FORMAT },             \
+	{ "on-error", required_argument, NULL, PS_OPT_ON_ERROR },                   \
+	{ "allow-identifiers", no_argument, NULL, PS_OPT_ALLOW_IDENTIFIERS },       \
+	{ "max-field-bytes", required_argument, NULL, PS_OPT_MAX_FIELD },           \
+	{ "output", required_argument, NULL, PS_OPT_OUTPUT },                       \
+	{ "help", no_argument, NULL, PS_OPT_HELP }
+
+#define PS_COMMON_SHORT_OPTIONS "o:h"
+
+/* Usage text for the common options, appended to every command's help. */
+extern const char ps_common_options_help[];
+
+struct ps_common {
+	const char *command;           /* for messages: "peerstat: <command>: ..." */
+	const char *usage;             /* the command's usage text */
+	unsigned char delimiter;
+	struct ps_na_set na;           /* owned */
+	int na_set;
+	enum ps_date_format date_format;
+	enum ps_error_policy policy;
+	int policy_set;                /* --on-error was given */
+	int allow_identifiers;
+	size_t max_field_bytes;
+	const char *output;            /* -o FILE, NULL for stdout */
+	int help;                      /* --help was given: print usage, exit 0 */
+};
+
+/* Defaults for command; usage is the command's help text. Returns PS_ENOMEM or PS_OK. */
+enum ps_status ps_common_init(struct ps_common *common, const char *command, const char *usage);
+
+/* Free what common owns. */
+void ps_common_release(struct ps_common *common);
+
+/*
+ * Handle one getopt_long result that is a common option (or '?' / ':' from getopt). Returns
+ * PS_OK when handled, PS_EUSAGE (message printed) when the option or its value is bad.
+ */
+enum ps_status ps_common_option(struct ps_common *common, int opt, const char *arg);
+
+/* Print "peerstat: <command>: <message>" for a usage error plus a hint, return PS_EUSAGE. */
+enum ps_status ps_usage_error(const struct ps_common *common, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Print an error in the documented format to stderr (nothing for PS_EPIPE). */
+void ps_report_error(const struct ps_common *common, const struct ps_error *err);
+
+/* Print usage to stdout (for --help). */
+void ps_print_usage(const struct ps_common *common);
+
+/*
+ * Open an input: NULL or "-" is stdin. Errors: PS_ENOINPUT with a message. *display receives
+ * the name used in messages. The caller closes a non-stdin stream with fclose.
+ */
+enum ps_status ps_open_input(const char *path, FILE **fp, const char **display, struct ps_error *err);
+
+/* Reader options from the common options. */
+struct ps_reader_options ps_common_reader_options(const struct ps_common *common, const char *display);
+
+/* Cell options from the common options. */
+struct ps_cell_options ps_common_cell_options(const struct ps_common *common);
+
+/*
+ * The identifier guard over a header: a column that looks like a direct identifier is
+ * PS_EDATA (naming the column and what it seems to hold) unless --allow-identifiers.
+ */
+enum ps_status ps_check_identifiers(const struct ps_common *common, const char *const *header, size_t ncolumns,
+				    struct ps_error *err);
+
+/* Add "input" facts shared by all commands: rejected rows and the first errors. */
+void ps_json_add_rejects(struct ps_doc *doc, cJSON *input, const struct ps_rejects *rejects);
+
+/*
+ * Print doc to -o FILE (atomically) or stdout. Returns the status (PS_EPIPE is quiet).
+ * Reports errors itself.
+ */
+enum ps_status ps_write_doc(const struct ps_common *common, struct ps_doc *doc);
+
+/* A row-level error: add file/line, and pass it through the --on-error policy. */
+enum ps_status ps_reject_row(struct ps_rejects *rejects, struct ps_error *err, const char *display, unsigned long line);
+
+#endif

@@ -1,0 +1,97 @@
+/* Atomic output files; see include/peerstat/output.h. */
+#include "peerstat/output.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static enum ps_status write_error(struct ps_error *err, const char *path, int errnum)
+{
+	if (errnum == EPIPE)
+		return ps_error_set(err, PS_EPIPE, "output closed");
+	return ps_error_set(err, PS_EIO, "cannot write %s: %s", path ? path : "standard output", strerror(errnum));
+}
+
+enum ps_status ps_output_open(struct ps_output *out, const char *path, struct ps_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (!path || strcmp(path, "-") == 0) {
+		out->fp = stdout;
+		return PS_OK;
+	}
+	size_t n = strlen(path);
+	out->path = malloc(n + 1);
+	out->tmp_path = malloc(n + 16);
+	if (!out->path || !out->tmp_path) {
+		ps_output_abort(out);
+		return ps_error_set(err, PS_ENOMEM, "out of memory");
+	}
+	memcpy(out->path, path, n + 1);
+	/* beside the target, so that rename() stays on one file system and is atomic */
+	snprintf(out->tmp_path, n + 16, "%s.tmp.XXXXXX", path);
+	int fd = mkstemp(out->tmp_path);
+	if (fd < 0) {
+		int e = errno;
+		free(out->tmp_path);
+		out->tmp_path = NULL;
+		ps_output_abort(out);
+		return ps_error_set(err, PS_ECANTCREAT, "cannot create %s: %s", path, strerror(e));
+	}
+	out->fp = fdopen(fd, "w");
+	if (!out->fp) {
+		int e = errno;
+		close(fd);
+		ps_output_abort(out);
+		return ps_error_set(err, PS_ECANTCREAT, "cannot create %s: %s", path, strerror(e));
+	}
+	return PS_OK;
+}
+
+enum ps_status ps_output_write(struct ps_output *out, const char *data, size_t len, struct ps_error *err)
+{
+	if (len && fwrite(data, 1, len, out->fp) != len)
+		return write_error(err, out->path, errno);
+	return PS_OK;
+}
+
+enum ps_status ps_output_commit(struct ps_output *out, struct ps_error *err)
+{
+	enum ps_status st = PS_OK;
+	if (!out->path) {
+		if (fflush(out->fp) != 0 || ferror(out->fp))
+			st = write_error(err, NULL, errno);
+		return st;
+	}
+	int e = 0;
+	if (fflush(out->fp) != 0 || ferror(out->fp) || fsync(fileno(out->fp)) != 0)
+		e = errno ? errno : EIO;
+	if (fclose(out->fp) != 0 && !e)
+		e = errno ? errno : EIO;
+	out->fp = NULL;
+	if (!e && rename(out->tmp_path, out->path) != 0)
+		e = errno;
+	if (!e) {
+		free(out->tmp_path); /* renamed: nothing left to remove */
+		out->tmp_path = NULL;
+	}
+	if (e) {
+		st = write_error(err, out->path, e);
+		if (st == PS_EPIPE)
+			st = PS_EIO;
+	}
+	ps_output_abort(out);
+	return st;
+}
+
+void ps_output_abort(struct ps_output *out)
+{
+	if (out->fp && out->fp != stdout)
+		fclose(out->fp);
+	out->fp = NULL;
+	if (out->tmp_path)
+		unlink(out->tmp_path);
+	free(out->tmp_path);
+	free(out->path);
+	out->tmp_path = out->path = NULL;
+}

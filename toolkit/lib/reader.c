@@ -1,0 +1,561 @@
+/*
+ * Streaming CSV reader on libcsv; the contract is in include/peerstat/reader.h.
+ *
+ * libcsv gives no positions, so input is fed to it one physical line at a time (a segment
+ * ends at each '\n', or earlier at SEGMENT_MAX bytes); between segments the reader knows which
+ * line it is on, whether a record is open (bytes fed since the last record ended) and whether
+ * the line held anything but line-end bytes. That gives record start lines across quoted
+ * newlines, blank-line counts (libcsv drops blank lines silently) and a located position for
+ * quoting errors (csv_parse returns how many bytes it took before failing).
+ *
+ * libcsv callbacks cannot stop the parser: once the reader has stopped they do nothing, and
+ * the reader checks after every segment.
+ */
+#include "peerstat/reader.h"
+
+#include <csv.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "peerstat/parse.h"
+
+#define SEGMENT_MAX (64u * 1024u)
+#define READ_CHUNK (256u * 1024u)
+
+static const unsigned char utf8_bom[3] = { 0xEF, 0xBB, 0xBF };
+
+struct ps_reader {
+	struct csv_parser parser;
+	struct ps_reader_options options;
+	ps_row_fn on_row;
+	ps_header_fn on_header;
+	void *ctx;
+	struct ps_rejects *rejects;
+
+	/* the record being assembled: field bytes back to back, each NUL-terminated */
+	char *bytes;
+	size_t bytes_len, bytes_cap;
+	size_t *offsets, *lens;
+	const char **fields;
+	size_t nfields, fields_cap;
+	int record_bad;                /* under skip: this record is already rejected */
+	struct ps_error record_err;
+
+	char **header;
+	size_t ncolumns;
+
+	unsigned long line;            /* the physical line being fed, 1-based */
+	unsigned long record_line;     /* where the open record started */
+	int in_record;                 /* bytes of an unfinished record have been fed */
+	int line_has_content;          /* this line had a byte other than '\r' or '\n' */
+	int field_ended;               /* a field ended during the current segment */
+	size_t pending_bytes;          /* raw bytes fed since the last field ended */
+	unsigned bom_matched;          /* 0..2: BOM bytes held back; 3: BOM logic is over */
+	int resync;                    /* skipping to the next line after a quoting error */
+	int finished;
+
+	unsigned long rows, blank_lines;
+	enum ps_status status;         /* PS_OK until the reader stops */
+	struct ps_error err;
+};
+
+static int no_space(unsigned char c)
+{
+	(void)c;
+	return 0; /* keep spaces: libcsv would trim them around unquoted fields */
+}
+
+static void reset_record(struct ps_reader *r)
+{
+	r->bytes_len = 0;
+	r->nfields = 0;
+	r->record_bad = 0;
+}
+
+static void locate(struct ps_reader *r, struct ps_error *err, unsigned long line, unsigned long column)
+{
+	ps_error_copy(err->file, sizeof(err->file), r->options.display_name, strlen(r->options.display_name));
+	err->line = line;
+	err->column = column;
+	if (column >= 1 && column <= r->ncolumns && r->header)
+		ps_error_copy(err->column_name, sizeof(err->column_name), r->header[column - 1],
+			      strlen(r->header[column - 1]));
+}
+
+static void stop(struct ps_reader *r, enum ps_status status, const struct ps_error *err)
+{
+	r->status = status == PS_OK ? PS_EINTERNAL : status;
+	if (err)
+		r->err = *err;
+	r->err.status = r->status;
+}
+
+/*
+ * A bad record found inside a libcsv callback. Under stop, the reader stops here; under
+ * skip, the record is marked and rejected once, when it ends.
+ */
+static void record_error(struct ps_reader *r, struct ps_error *err)
+{
+	err->status = PS_EDATA;
+	if (r->rejects->policy == PS_ON_ERROR_STOP) {
+		stop(r, PS_EDATA, err);
+	} else if (!r->record_bad) {
+		r->record_bad = 1;
+		r->record_err = *err;
+	}
+}
+
+static int grow(void **ptr, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return 1;
+	size_t cap2 = *cap ? *cap : 16;
+	while (cap2 < need)
+		cap2 *= 2;
+	void *p = realloc(*ptr, cap2 * elem);
+	if (!p)
+		return 0;
+	*ptr = p;
+	*cap = cap2;
+	return 1;
+}
+
+/* The three per-field arrays always share one capacity. */
+static int grow_fields(struct ps_reader *r, size_t need)
+{
+	if (need <= r->fields_cap)
+		return 1;
+	size_t cap = r->fields_cap ? r->fields_cap * 2 : 16;
+	while (cap < need)
+		cap *= 2;
+	size_t *offsets = realloc(r->offsets, cap * sizeof(*offsets));
+	if (!offsets)
+		return 0;
+	r->offsets = offsets;
+	size_t *lens = realloc(r->lens, cap * sizeof(*lens));
+	if (!lens)
+		return 0;
+	r->lens = lens;
+	const char **fields = realloc(r->fields, cap * sizeof(*fields));
+	if (!fields)
+		return 0;
+	r->fields = fields;
+	r->fields_cap = cap;
+	return 1;
+}
+
+static void on_field(void *data, size_t len, void *vr)
+{
+	struct ps_reader *r = vr;
+	const char *s = data ? data : "";
+	struct ps_error err;
+
+	r->field_ended = 1;
+	r->pending_bytes = 0;
+	if (r->status != PS_OK || r->record_bad)
+		return;
+	if (len > r->options.max_field_bytes) {
+		ps_error_clear(&err);
+		locate(r, &err, r->line, r->nfields + 1);
+		ps_error_set(&err, PS_EDATA, "field of %zu bytes is longer than the limit of %zu bytes", len,
+			     r->options.max_field_bytes);
+		record_error(r, &err);
+		return;
+	}
+	if (!ps_utf8_valid(s, len)) {
+		ps_error_clear(&err);
+		locate(r, &err, r->line, r->nfields + 1);
+		if (memchr(s, '\0', len))
+			ps_error_set(&err, PS_EDATA, "NUL byte in field (is this a text CSV file?)");
+		else
+			ps_error_set(&err, PS_EDATA, "invalid UTF-8 in field (save the file as UTF-8)");
+		record_error(r, &err);
+		return;
+	}
+	if (!grow((void **)&r->bytes, &r->bytes_cap, r->bytes_len + len + 1, 1) || !grow_fields(r, r->nfields + 1)) {
+		stop(r, PS_ENOMEM, NULL);
+		ps_error_set(&r->err, PS_ENOMEM, "out of memory reading a record of %zu fields", r->nfields + 1);
+		return;
+	}
+	memcpy(r->bytes + r->bytes_len, s, len);
+	r->bytes[r->bytes_len + len] = '\0';
+	r->offsets[r->nfields] = r->bytes_len;
+	r->lens[r->nfields] = len;
+	r->bytes_len += len + 1;
+	r->nfields++;
+}
+
+static void take_header(struct ps_reader *r)
+{
+	struct ps_error err;
+	ps_error_clear(&err);
+	r->header = calloc(r->nfields, sizeof(*r->header));
+	if (!r->header) {
+		stop(r, PS_ENOMEM, NULL);
+		return;
+	}
+	r->ncolumns = r->nfields;
+	for (size_t i = 0; i < r->nfields; i++) {
+		const char *name = r->bytes + r->offsets[i];
+		r->header[i] = malloc(r->lens[i] + 1);
+		if (!r->header[i]) {
+			stop(r, PS_ENOMEM, NULL);
+			return;
+		}
+		memcpy(r->header[i], name, r->lens[i] + 1);
+	}
+	/* a bad header cannot be skipped: nothing after it could be read */
+	for (size_t i = 0; i < r->ncolumns; i++) {
+		if (r->header[i][0] == '\0') {
+			locate(r, &err, r->record_line, i + 1);
+			ps_error_set(&err, PS_EDATA, "empty column name in the header");
+			stop(r, PS_EDATA, &err);
+			return;
+		}
+		for (size_t j = 0; j < i; j++) {
+			if (strcmp(r->header[i], r->header[j]) == 0) {
+				locate(r, &err, r->record_line, i + 1);
+				ps_error_set(&err, PS_EDATA, "duplicate column name in the header (also column %zu)", j + 1);
+				stop(r, PS_EDATA, &err);
+				return;
+			}
+		}
+	}
+	if (r->on_header) {
+		enum ps_status st = r->on_header(r->ctx, r->ncolumns, (const char *const *)r->header, &err);
+		if (st != PS_OK) {
+			if (!err.file[0])
+				locate(r, &err, r->record_line, err.column);
+			stop(r, st, &err);
+		}
+	}
+}
+
+static void on_record(int terminator, void *vr)
+{
+	struct ps_reader *r = vr;
+	(void)terminator;
+	r->in_record = 0;
+	if (r->status != PS_OK)
+		return;
+	if (r->record_bad) {
+		enum ps_status st = ps_rejects_add(r->rejects, &r->record_err);
+		if (st != PS_OK)
+			stop(r, st, &r->record_err);
+		reset_record(r);
+		return;
+	}
+	if (!r->header) {
+		take_header(r);
+		reset_record(r);
+		return;
+	}
+	if (r->nfields != r->ncolumns) {
+		struct ps_error err;
+		ps_error_clear(&err);
+		locate(r, &err, r->record_line, r->nfields < r->ncolumns ? r->nfields + 1 : r->ncolumns + 1);
+		err.column_name[0] = '\0';
+		snprintf(err.expected, sizeof(err.expected), "%zu fields as in the header", r->ncolumns);
+		ps_error_set(&err, PS_EDATA, "row has %zu field%s", r->nfields, r->nfields == 1 ? "" : "s");
+		enum ps_status st = ps_rejects_add(r->rejects, &err);
+		if (st != PS_OK)
+			stop(r, st, &err);
+		reset_record(r);
+		return;
+	}
+	for (size_t i = 0; i < r->nfields; i++)
+		r->fields[i] = r->bytes + r->offsets[i];
+	struct ps_row row = { r->nfields, r->fields, r->lens, r->record_line };
+	struct ps_error err;
+	ps_error_clear(&err);
+	enum ps_status st = r->on_row(r->ctx, &row, &err);
+	if (st != PS_OK) {
+		if (!err.file[0])
+			ps_error_copy(err.file, sizeof(err.file), r->options.display_name, strlen(r->options.display_name));
+		if (!err.line)
+			err.line = r->record_line;
+		stop(r, st, &err);
+	} else {
+		r->rows++;
+	}
+	reset_record(r);
+}
+
+static int parser_start(struct ps_reader *r)
+{
+	if (csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI) != 0)
+		return 0;
+	csv_set_delim(&r->parser, r->options.delimiter);
+	csv_set_space_func(&r->parser, no_space);
+	return 1;
+}
+
+/* A quoting error at byte `at` of the current segment. */
+static enum ps_status syntax_error(struct ps_reader *r, const char *seg, size_t at, size_t n, int ends_line)
+{
+	struct ps_error err;
+	ps_error_clear(&err);
+	locate(r, &err, r->line, r->nfields + 1);
+	if (csv_error(&r->parser) == CSV_ENOMEM) {
+		stop(r, PS_ENOMEM, NULL);
+		return ps_error_set(&r->err, PS_ENOMEM, "out of memory in the CSV parser");
+	}
+	if (at < n && seg[at] == '"')
+		ps_error_set(&err, PS_EDATA, "stray quote inside an unquoted field (quote the whole field and double the quotes inside it)");
+	else
+		ps_error_set(&err, PS_EDATA, "unexpected character after a closing quote (expected a delimiter or the end of the line)");
+	err.status = PS_EDATA;
+	enum ps_status st = ps_rejects_add(r->rejects, &err);
+	if (st != PS_OK) {
+		stop(r, st, &err);
+		return st;
+	}
+	/* skip: start a fresh parser at the next line */
+	csv_free(&r->parser);
+	if (!parser_start(r)) {
+		stop(r, PS_ENOMEM, NULL);
+		return PS_ENOMEM;
+	}
+	reset_record(r);
+	r->in_record = 0;
+	r->pending_bytes = 0;
+	if (ends_line) {
+		r->line++;
+		r->line_has_content = 0;
+	} else {
+		r->resync = 1;
+	}
+	return PS_OK;
+}
+
+static enum ps_status feed_segment(struct ps_reader *r, const char *seg, size_t n, int ends_line)
+{
+	int content = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (seg[i] != '\r' && seg[i] != '\n') {
+			content = 1;
+			break;
+		}
+	}
+	if (content) {
+		if (!r->in_record) {
+			r->record_line = r->line;
+			r->in_record = 1;
+		}
+		r->line_has_content = 1;
+	}
+	r->field_ended = 0;
+	size_t done = csv_parse(&r->parser, seg, n, on_field, on_record, r);
+	if (r->status != PS_OK)
+		return r->status;
+	if (done < n)
+		return syntax_error(r, seg, done, n, ends_line);
+
+	/* bound libcsv's buffer: a field (quotes doubled at worst) cannot need more raw bytes */
+	r->pending_bytes = r->field_ended ? n : r->pending_bytes + n;
+	if (r->in_record && r->pending_bytes > 2 * r->options.max_field_bytes + 16) {
+		struct ps_error err;
+		ps_error_clear(&err);
+		locate(r, &err, r->record_line, r->nfields + 1);
+		ps_error_set(&err, PS_EDATA, "field is longer than the limit of %zu bytes (an unbalanced quote?)",
+			     r->options.max_field_bytes);
+		err.status = PS_EDATA;
+		/* libcsv holds the field: the record cannot be resumed, so this one is fatal */
+		stop(r, PS_EDATA, &err);
+		return PS_EDATA;
+	}
+	if (ends_line) {
+		if (!r->line_has_content && !r->in_record)
+			r->blank_lines++;
+		r->line++;
+		r->line_has_content = 0;
+	}
+	return PS_OK;
+}
+
+static enum ps_status feed_bytes(struct ps_reader *r, const char *buf, size_t len)
+{
+	while (len > 0) {
+		const char *nl = memchr(buf, '\n', len);
+		if (r->resync) {
+			if (!nl)
+				return PS_OK;
+			len -= (size_t)(nl + 1 - buf);
+			buf = nl + 1;
+			r->resync = 0;
+			r->line++;
+			r->line_has_content = 0;
+			continue;
+		}
+		size_t n = nl ? (size_t)(nl - buf) + 1 : len;
+		int ends_line = nl != NULL;
+		if (n > SEGMENT_MAX) {
+			n = SEGMENT_MAX;
+			ends_line = 0;
+		}
+		enum ps_status st = feed_segment(r, buf, n, ends_line);
+		if (st != PS_OK)
+			return st;
+		buf += n;
+		len -= n;
+	}
+	return PS_OK;
+}
+
+struct ps_reader *ps_reader_new(const struct ps_reader_options *options, ps_row_fn on_row, void *ctx,
+				struct ps_rejects *rejects)
+{
+	struct ps_reader *r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	r->options = *options;
+	if (!r->options.delimiter)
+		r->options.delimiter = ',';
+	if (!r->options.max_field_bytes)
+		r->options.max_field_bytes = PS_READER_DEFAULT_MAX_FIELD;
+	if (!r->options.display_name)
+		r->options.display_name = "-";
+	r->on_row = on_row;
+	r->ctx = ctx;
+	r->rejects = rejects;
+	r->line = 1;
+	if (!parser_start(r)) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void ps_reader_on_header(struct ps_reader *reader, ps_header_fn on_header)
+{
+	reader->on_header = on_header;
+}
+
+void ps_reader_free(struct ps_reader *r)
+{
+	if (!r)
+		return;
+	csv_free(&r->parser);
+	for (size_t i = 0; i < r->ncolumns; i++)
+		free(r->header ? r->header[i] : NULL);
+	free(r->header);
+	free(r->bytes);
+	free(r->offsets);
+	free(r->lens);
+	free(r->fields);
+	free(r);
+}
+
+static enum ps_status report(struct ps_reader *r, enum ps_status st, struct ps_error *err)
+{
+	if (st != PS_OK && err)
+		*err = r->err;
+	return st;
+}
+
+enum ps_status ps_reader_feed(struct ps_reader *r, const char *buf, size_t len, struct ps_error *err)
+{
+	if (r->status != PS_OK || r->finished)
+		return report(r, r->status != PS_OK ? r->status : PS_EINTERNAL, err);
+	/* drop a UTF-8 byte order mark at the very start, even when it comes a byte at a time */
+	while (r->bom_matched < 3 && len > 0) {
+		if ((unsigned char)buf[0] == utf8_bom[r->bom_matched]) {
+			r->bom_matched++;
+			buf++;
+			len--;
+			if (r->bom_matched == 3)
+				break;
+			continue;
+		}
+		unsigned held = r->bom_matched;
+		r->bom_matched = 3;
+		if (held) {
+			enum ps_status st = feed_bytes(r, (const char *)utf8_bom, held);
+			if (st != PS_OK)
+				return report(r, st, err);
+		}
+	}
+	if (len == 0)
+		return PS_OK;
+	r->bom_matched = 3;
+	return report(r, feed_bytes(r, buf, len), err);
+}
+
+enum ps_status ps_reader_finish(struct ps_reader *r, struct ps_error *err)
+{
+	if (r->status != PS_OK || r->finished)
+		return report(r, r->status != PS_OK ? r->status : PS_EINTERNAL, err);
+	if (r->bom_matched > 0 && r->bom_matched < 3) {
+		/* the input was a lone BOM prefix: those bytes are data after all */
+		unsigned held = r->bom_matched;
+		r->bom_matched = 3;
+		enum ps_status st = feed_bytes(r, (const char *)utf8_bom, held);
+		if (st != PS_OK)
+			return report(r, st, err);
+	}
+	r->finished = 1;
+	if (!r->resync && csv_fini(&r->parser, on_field, on_record, r) != 0 && r->status == PS_OK) {
+		struct ps_error e;
+		ps_error_clear(&e);
+		locate(r, &e, r->record_line, r->nfields + 1);
+		ps_error_set(&e, PS_EDATA, "quoted field is never closed (the file ends inside quotes)");
+		e.status = PS_EDATA;
+		enum ps_status st = ps_rejects_add(r->rejects, &e);
+		if (st != PS_OK)
+			stop(r, st, &e);
+	}
+	if (r->status != PS_OK)
+		return report(r, r->status, err);
+	if (!r->header) {
+		struct ps_error e;
+		ps_error_clear(&e);
+		locate(r, &e, 0, 0);
+		ps_error_set(&e, PS_EDATA, "no header row (the input is empty)");
+		stop(r, PS_EDATA, &e);
+		return report(r, PS_EDATA, err);
+	}
+	return PS_OK;
+}
+
+enum ps_status ps_reader_read_stream(struct ps_reader *r, FILE *fp, struct ps_error *err)
+{
+	char *chunk = malloc(READ_CHUNK);
+	if (!chunk) {
+		stop(r, PS_ENOMEM, NULL);
+		ps_error_set(&r->err, PS_ENOMEM, "out of memory");
+		return report(r, PS_ENOMEM, err);
+	}
+	enum ps_status st = PS_OK;
+	size_t got;
+	while (st == PS_OK && (got = fread(chunk, 1, READ_CHUNK, fp)) > 0)
+		st = ps_reader_feed(r, chunk, got, err);
+	free(chunk);
+	if (st != PS_OK)
+		return st;
+	if (ferror(fp)) {
+		struct ps_error e;
+		ps_error_clear(&e);
+		locate(r, &e, 0, 0);
+		ps_error_set(&e, PS_EIO, "read error");
+		stop(r, PS_EIO, &e);
+		return report(r, PS_EIO, err);
+	}
+	return ps_reader_finish(r, err);
+}
+
+size_t ps_reader_header(const struct ps_reader *r, const char *const **names)
+{
+	if (names)
+		*names = (const char *const *)r->header;
+	return r->header ? r->ncolumns : 0;
+}
+
+unsigned long ps_reader_rows(const struct ps_reader *r)
+{
+	return r->rows;
+}
+
+unsigned long ps_reader_blank_lines(const struct ps_reader *r)
+{
+	return r->blank_lines;
+}

@@ -1,0 +1,138 @@
+/* Columns by role and typed cells; see include/peerstat/schema.h. */
+#include "peerstat/schema.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+enum ps_status ps_schema_resolve(const char *const *header, size_t ncolumns, const struct ps_field_spec *specs,
+				 size_t nspecs, long *index, struct ps_error *err)
+{
+	for (size_t k = 0; k < nspecs; k++) {
+		index[k] = -1;
+		for (size_t c = 0; c < ncolumns; c++) {
+			if (strcmp(header[c], specs[k].name) == 0) {
+				index[k] = (long)c;
+				break;
+			}
+		}
+		if (index[k] < 0 && specs[k].required_column) {
+			/* list the header's columns, cut short with "..." when long */
+			char have[160];
+			size_t used = 0;
+			have[0] = '\0';
+			for (size_t c = 0; c < ncolumns; c++) {
+				size_t need = strlen(header[c]) + (c ? 2 : 0);
+				if (used + need + 5 >= sizeof(have)) {
+					memcpy(have + used, ", ...", 6);
+					break;
+				}
+				if (c)
+					memcpy(have + used, ", ", 2);
+				memcpy(have + used + (c ? 2 : 0), header[c], strlen(header[c]) + 1);
+				used += need;
+			}
+			err->line = 1;
+			return ps_error_set(err, PS_EDATA,
+					    "no column '%s' in the header (the %s; name another column with %s; the header has: %s)",
+					    specs[k].name, specs[k].role, specs[k].flag, have);
+		}
+	}
+	return PS_OK;
+}
+
+static void format_bound(double v, char *buf, size_t size)
+{
+	if (v == floor(v) && fabs(v) < 1e15)
+		snprintf(buf, size, "%.0f", v);
+	else
+		snprintf(buf, size, "%g", v);
+}
+
+const char *ps_field_expected(const struct ps_field_spec *spec, enum ps_date_format format, char *buf, size_t size)
+{
+	char lo[32], hi[32];
+	switch (spec->type) {
+	case PS_TYPE_ID:
+		snprintf(buf, size, "a participant id");
+		break;
+	case PS_TYPE_LABEL:
+		snprintf(buf, size, "a label");
+		break;
+	case PS_TYPE_DATE:
+		snprintf(buf, size, "a date %s",
+			 format == PS_DATE_ISO ? "YYYY-MM-DD" : format == PS_DATE_MDY ? "M/D/YYYY" : "D/M/YYYY");
+		break;
+	case PS_TYPE_BOOL:
+		snprintf(buf, size, "yes/no, 1/0, true/false, y/n or present/absent");
+		break;
+	case PS_TYPE_INT:
+	case PS_TYPE_NUMBER:
+		if (spec->min <= spec->max) {
+			format_bound(spec->min, lo, sizeof(lo));
+			format_bound(spec->max, hi, sizeof(hi));
+			snprintf(buf, size, "a %s from %s to %s", spec->type == PS_TYPE_INT ? "whole number" : "number", lo, hi);
+		} else {
+			snprintf(buf, size, "a %s", spec->type == PS_TYPE_INT ? "whole number" : "number");
+		}
+		break;
+	}
+	return buf;
+}
+
+static enum ps_status cell_error(const struct ps_field_spec *spec, const struct ps_cell_options *options, const char *s,
+				 size_t len, size_t column, struct ps_error *err, const char *what)
+{
+	err->column = column + 1;
+	ps_error_copy(err->column_name, sizeof(err->column_name), spec->name, strlen(spec->name));
+	if (spec->type != PS_TYPE_ID)
+		ps_error_copy(err->value, sizeof(err->value), s, len);
+	else
+		err->value[0] = '\0'; /* ids are never echoed */
+	ps_field_expected(spec, options->date_format, err->expected, sizeof(err->expected));
+	return ps_error_set(err, PS_EDATA, "%s", what);
+}
+
+enum ps_status ps_cell_parse(const struct ps_field_spec *spec, const struct ps_cell_options *options,
+			     const char *s, size_t len, size_t column, struct ps_value *out, struct ps_error *err)
+{
+	const char *why = NULL;
+	memset(out, 0, sizeof(*out));
+	out->s = s;
+	out->len = len;
+	if (ps_na_set_has(options->na, s, len)) {
+		if (spec->required_value)
+			return cell_error(spec, options, s, len, column, err, "missing value");
+		out->missing = 1;
+		return PS_OK;
+	}
+	switch (spec->type) {
+	case PS_TYPE_ID:
+	case PS_TYPE_LABEL:
+		return PS_OK;
+	case PS_TYPE_DATE:
+		if (!ps_parse_date(s, len, options->date_format, &out->day, &why))
+			return cell_error(spec, options, s, len, column, err, why);
+		return PS_OK;
+	case PS_TYPE_BOOL: {
+		int b;
+		if (!ps_parse_bool(s, len, &b, &why))
+			return cell_error(spec, options, s, len, column, err, why);
+		out->i = b;
+		out->d = b;
+		return PS_OK;
+	}
+	case PS_TYPE_INT:
+		if (!ps_parse_int(s, len, &out->i, &why))
+			return cell_error(spec, options, s, len, column, err, why);
+		out->d = (double)out->i;
+		break;
+	case PS_TYPE_NUMBER:
+		if (!ps_parse_double(s, len, &out->d, &why))
+			return cell_error(spec, options, s, len, column, err, why);
+		break;
+	}
+	if (spec->min <= spec->max && (out->d < spec->min || out->d > spec->max))
+		return cell_error(spec, options, s, len, column, err, "value out of range");
+	return PS_OK;
+}

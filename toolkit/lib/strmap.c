@@ -1,0 +1,157 @@
+/* String interning map; see include/peerstat/strmap.h. */
+#include "peerstat/strmap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_BLOCK (64u * 1024u)
+
+/* FNV-1a, 64 bit: simple and good enough for ids; the table is resized at 50% load. */
+static uint64_t hash_bytes(const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+void ps_strmap_init(struct ps_strmap *map)
+{
+	memset(map, 0, sizeof(*map));
+}
+
+void ps_strmap_release(struct ps_strmap *map)
+{
+	char *block = map->arena;
+	while (block) {
+		char *prev;
+		memcpy(&prev, block, sizeof(prev));
+		free(block);
+		block = prev;
+	}
+	free(map->slots);
+	free(map->keys);
+	free(map->key_lens);
+	free(map->hashes);
+	memset(map, 0, sizeof(*map));
+}
+
+static size_t probe(const struct ps_strmap *map, const char *s, size_t len, uint64_t h, int *found)
+{
+	size_t mask = map->nslots - 1;
+	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+		uint32_t slot = map->slots[i];
+		if (slot == 0) {
+			*found = 0;
+			return i;
+		}
+		size_t k = slot - 1;
+		if (map->hashes[k] == h && map->key_lens[k] == len && memcmp(map->keys[k], s, len) == 0) {
+			*found = 1;
+			return i;
+		}
+	}
+}
+
+int ps_strmap_find(const struct ps_strmap *map, const char *s, size_t len, size_t *index)
+{
+	if (map->nslots == 0)
+		return 0;
+	int found;
+	size_t i = probe(map, s, len, hash_bytes(s, len), &found);
+	if (found)
+		*index = map->slots[i] - 1;
+	return found;
+}
+
+static int rehash(struct ps_strmap *map, size_t nslots)
+{
+	uint32_t *slots = calloc(nslots, sizeof(*slots));
+	if (!slots)
+		return -1;
+	free(map->slots);
+	map->slots = slots;
+	map->nslots = nslots;
+	for (size_t k = 0; k < map->count; k++) {
+		size_t i = (size_t)map->hashes[k] & (nslots - 1);
+		while (slots[i])
+			i = (i + 1) & (nslots - 1);
+		slots[i] = (uint32_t)(k + 1);
+	}
+	return 0;
+}
+
+static char *arena_copy(struct ps_strmap *map, const char *s, size_t len)
+{
+	if (map->arena == NULL || map->arena_used + len + 1 > map->arena_cap) {
+		size_t cap = len + 1 + sizeof(char *) > ARENA_BLOCK ? len + 1 + sizeof(char *) : ARENA_BLOCK;
+		char *block = malloc(cap);
+		if (!block)
+			return NULL;
+		memcpy(block, &map->arena, sizeof(char *)); /* chain to the previous block */
+		map->arena = block;
+		map->arena_cap = cap;
+		map->arena_used = sizeof(char *);
+	}
+	char *copy = map->arena + map->arena_used;
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	map->arena_used += len + 1;
+	return copy;
+}
+
+int ps_strmap_intern(struct ps_strmap *map, const char *s, size_t len, size_t *index, int *added)
+{
+	if (len > UINT32_MAX || map->count >= UINT32_MAX - 1)
+		return -1;
+	if (map->nslots == 0 && rehash(map, 64) != 0)
+		return -1;
+	uint64_t h = hash_bytes(s, len);
+	int found;
+	size_t i = probe(map, s, len, h, &found);
+	if (found) {
+		*index = map->slots[i] - 1;
+		if (added)
+			*added = 0;
+		return 0;
+	}
+	if (map->count == map->cap) {
+		size_t cap = map->cap ? map->cap * 2 : 64;
+		char **keys = realloc(map->keys, cap * sizeof(*keys));
+		if (!keys)
+			return -1;
+		map->keys = keys;
+		uint32_t *lens = realloc(map->key_lens, cap * sizeof(*lens));
+		if (!lens)
+			return -1;
+		map->key_lens = lens;
+		uint64_t *hashes = realloc(map->hashes, cap * sizeof(*hashes));
+		if (!hashes)
+			return -1;
+		map->hashes = hashes;
+		map->cap = cap;
+	}
+	char *copy = arena_copy(map, s, len);
+	if (!copy)
+		return -1;
+	size_t k = map->count++;
+	map->keys[k] = copy;
+	map->key_lens[k] = (uint32_t)len;
+	map->hashes[k] = h;
+	map->slots[i] = (uint32_t)(k + 1);
+	if (map->count * 2 > map->nslots && rehash(map, map->nslots * 2) != 0) {
+		/* the key is in and findable at the old size; only growth failed */
+		return -1;
+	}
+	*index = k;
+	if (added)
+		*added = 1;
+	return 0;
+}
+
+const char *ps_strmap_key(const struct ps_strmap *map, size_t index)
+{
+	return map->keys[index];
+}
