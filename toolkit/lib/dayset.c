@@ -24,8 +24,9 @@ int ps_dayset_add(struct ps_dayset *set, int32_t day)
 {
 	if (set->nwords == 0) {
 		set->nwords = PS_DAYSET_INLINE_WORDS;
-		/* centre the first day so that earlier and later sessions both fit inline */
-		set->base = day - 64 * PS_DAYSET_INLINE_WORDS / 2;
+		/* rosters run forward in time: leave a month before the first day seen and the
+		 * rest (224 days, a 26-week programme) after it */
+		set->base = day - 32;
 	}
 	int64_t offset = (int64_t)day - set->base;
 	int64_t span = (int64_t)set->nwords * 64;

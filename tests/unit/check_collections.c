@@ -1,0 +1,95 @@
+/* Unit tests for strmap.c (interning) and dayset.c (per-participant day bitmaps). */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "peerstat/dayset.h"
+#include "peerstat/strmap.h"
+
+START_TEST(strmap_interns_in_order)
+{
+	struct ps_strmap map;
+	ps_strmap_init(&map);
+	char key[32];
+	size_t index;
+	int added;
+	for (int i = 0; i < 100000; i++) {
+		int n = snprintf(key, sizeof(key), "P%06d", i);
+		ck_assert_int_eq(ps_strmap_intern(&map, key, (size_t)n, &index, &added), 0);
+		ck_assert_int_eq(added, 1);
+		ck_assert_uint_eq(index, (size_t)i);
+	}
+	for (int i = 99999; i >= 0; i -= 7) {
+		int n = snprintf(key, sizeof(key), "P%06d", i);
+		ck_assert_int_eq(ps_strmap_intern(&map, key, (size_t)n, &index, &added), 0);
+		ck_assert_int_eq(added, 0);
+		ck_assert_uint_eq(index, (size_t)i);
+		ck_assert_str_eq(ps_strmap_key(&map, index), key);
+	}
+	ck_assert_uint_eq(map.count, 100000);
+	ck_assert(!ps_strmap_find(&map, "P100000", 7, &index));
+	/* keys with embedded prefixes and the empty key are distinct */
+	ck_assert_int_eq(ps_strmap_intern(&map, "P00000", 6, &index, &added), 0);
+	ck_assert_int_eq(added, 1);
+	ck_assert_int_eq(ps_strmap_intern(&map, "", 0, &index, &added), 0);
+	ck_assert_int_eq(added, 1);
+	ck_assert(ps_strmap_find(&map, "", 0, &index) && index == 100001);
+	/* a key longer than an arena block */
+	char *big = malloc(100000);
+	memset(big, 'k', 100000);
+	ck_assert_int_eq(ps_strmap_intern(&map, big, 100000, &index, &added), 0);
+	ck_assert(ps_strmap_find(&map, big, 100000, &index) && index == 100002);
+	free(big);
+	ps_strmap_release(&map);
+}
+END_TEST
+
+START_TEST(dayset_finds_duplicates_over_any_span)
+{
+	struct ps_dayset set;
+	ps_dayset_init(&set);
+	/* weekly sessions: stay inline */
+	for (int w = 0; w < 26; w++)
+		ck_assert_int_eq(ps_dayset_add(&set, 19723 + 7 * w), 1);
+	ck_assert_ptr_null(set.heap);
+	for (int w = 0; w < 26; w++)
+		ck_assert_int_eq(ps_dayset_add(&set, 19723 + 7 * w), 0);
+	/* far before and far after: grows both ways and keeps what it had */
+	ck_assert_int_eq(ps_dayset_add(&set, -25000), 1);
+	ck_assert_int_eq(ps_dayset_add(&set, 84000), 1);
+	ck_assert_int_eq(ps_dayset_add(&set, 19723 + 7 * 13), 0);
+	ck_assert_int_eq(ps_dayset_add(&set, -25000), 0);
+	ck_assert_int_eq(ps_dayset_add(&set, 84000), 0);
+	ck_assert_int_eq(ps_dayset_add(&set, 84001), 1);
+	ck_assert_int_eq(ps_dayset_add(&set, -24999), 1);
+	/* every day in a range, in scrambled order, is new exactly once */
+	struct ps_dayset dense;
+	ps_dayset_init(&dense);
+	for (int i = 0; i < 3000; i++)
+		ck_assert_int_eq(ps_dayset_add(&dense, (i * 1237) % 3000 - 1500), 1);
+	for (int i = 0; i < 3000; i++)
+		ck_assert_int_eq(ps_dayset_add(&dense, i - 1500), 0);
+	ps_dayset_release(&dense);
+	ps_dayset_release(&set);
+}
+END_TEST
+
+static Suite *collections_suite(void)
+{
+	Suite *s = suite_create("collections");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, strmap_interns_in_order);
+	tcase_add_test(tc, dayset_finds_duplicates_over_any_span);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(collections_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
