@@ -371,7 +371,7 @@ def main(argv=None):
     try:
         st = generate(args)
     except OSError as e:
-        sys.stderr.write("gen_study: %s\n" % e)
+        sys.stderr.write("gen_study: cannot write %s: %s\n" % (e.filename or args.out, e.strerror or e))
         return 1
     summary(args, st)
     return 0
