@@ -160,11 +160,14 @@ class Sink:
         os.replace(self.tmp, self.path)
 
     def abort(self):
+        """Remove the temporary files; the previous output, if any, is left in place."""
         for bf, bpath in self.buckets:
             bf.close()
-            os.unlink(bpath)
+            if os.path.exists(bpath):
+                os.unlink(bpath)
         self.f.close()
-        os.unlink(self.tmp)
+        if os.path.exists(self.tmp):
+            os.unlink(self.tmp)
 
 
 def generate(args):
