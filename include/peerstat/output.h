@@ -5,7 +5,8 @@
  * Where a command's result goes: stdout, or a file written atomically (a temporary file in the
  * same directory, renamed over the target only after everything was written, flushed and
  * closed without error). A failed or interrupted run therefore never leaves a truncated file
- * that looks complete.
+ * that looks complete. A target that is not a regular file (/dev/stdout, /dev/full, a FIFO)
+ * is written in place, and a symlink is followed to the file it names.
  */
 
 #include <stdio.h>
@@ -16,6 +17,7 @@ struct ps_output {
 	FILE *fp;
 	char *path;       /* owned; NULL for stdout */
 	char *tmp_path;   /* owned; NULL for stdout */
+	int direct;       /* writing in place to a device or FIFO named by -o */
 };
 
 /* Open path ("-" or NULL: stdout). Errors: PS_ECANTCREAT. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "peerstat/identifiers.h"
@@ -105,17 +106,42 @@ START_TEST(atomic_output)
 	rmdir(dir);
 	/* a directory that does not exist */
 	ck_assert_int_eq(ps_output_open(&out, "/nonexistent-dir/x.json", &err), PS_ECANTCREAT);
-	/* a full device: the write or the commit fails with PS_EIO, nothing is left */
+	/* a device is written in place, never replaced by a file (/dev/null stays a device) */
+	ck_assert_int_eq(ps_output_open(&out, "/dev/null", &err), PS_OK);
+	ck_assert_int_eq(ps_output_write(&out, "{}\n", 3, &err), PS_OK);
+	ck_assert_int_eq(ps_output_commit(&out, &err), PS_OK);
+	struct stat st;
+	ck_assert_int_eq(stat("/dev/null", &st), 0);
+	ck_assert(S_ISCHR(st.st_mode));
+	/* a full device: exit 74's status, PS_EIO */
 	if (access("/dev/full", W_OK) == 0) {
-		struct ps_output full = { fopen("/dev/full", "w"), NULL, NULL };
-		ck_assert_ptr_nonnull(full.fp);
-		enum ps_status st = ps_output_write(&full, "{}\n", 3, &err);
-		if (st == PS_OK) {
-			st = fflush(full.fp) == 0 ? PS_OK : PS_EIO;
-		}
-		ck_assert_int_eq(st, PS_EIO);
-		fclose(full.fp);
+		ck_assert_int_eq(ps_output_open(&out, "/dev/full", &err), PS_OK);
+		enum ps_status wst = ps_output_write(&out, "{}\n", 3, &err);
+		enum ps_status cst = ps_output_commit(&out, &err);
+		ck_assert(wst == PS_EIO || cst == PS_EIO);
 	}
+	/* a symlink is followed: its target is replaced, the link stays a link */
+	ck_assert_ptr_nonnull(mkdtemp(strcpy(dir, "/tmp/peerstat-out-XXXXXX")));
+	char target[300], link_path[300];
+	snprintf(target, sizeof(target), "%s/real.json", dir);
+	snprintf(link_path, sizeof(link_path), "%s/link.json", dir);
+	fp = fopen(target, "w");
+	fputs("old", fp);
+	fclose(fp);
+	ck_assert_int_eq(symlink("real.json", link_path), 0);
+	ck_assert_int_eq(ps_output_open(&out, link_path, &err), PS_OK);
+	ck_assert_int_eq(ps_output_write(&out, "new", 3, &err), PS_OK);
+	ck_assert_int_eq(ps_output_commit(&out, &err), PS_OK);
+	ck_assert_int_eq(lstat(link_path, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	fp = fopen(target, "r");
+	memset(buf, 0, sizeof(buf));
+	ck_assert_uint_eq(fread(buf, 1, sizeof(buf), fp), 3);
+	fclose(fp);
+	ck_assert_str_eq(buf, "new");
+	unlink(link_path);
+	unlink(target);
+	ck_assert_int_eq(rmdir(dir), 0);
 }
 END_TEST
 

@@ -124,6 +124,107 @@ void ps_json_null(struct ps_doc *doc, cJSON *parent, const char *key)
 	attach(doc, parent, key, cJSON_CreateNull());
 }
 
+/* A growing text buffer for the printer. */
+struct text {
+	char *buf;
+	size_t len, cap;
+	int failed;
+};
+
+static void put(struct text *t, const char *s, size_t n)
+{
+	if (t->failed)
+		return;
+	if (t->len + n + 1 > t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 4096;
+		while (cap < t->len + n + 1)
+			cap *= 2;
+		char *b = realloc(t->buf, cap);
+		if (!b) {
+			t->failed = 1;
+			return;
+		}
+		t->buf = b;
+		t->cap = cap;
+	}
+	memcpy(t->buf + t->len, s, n);
+	t->len += n;
+	t->buf[t->len] = '\0';
+}
+
+static void put_str(struct text *t, const char *s)
+{
+	put(t, s, strlen(s));
+}
+
+static void put_quoted(struct text *t, const char *s)
+{
+	put(t, "\"", 1);
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		char esc[8];
+		switch (c) {
+		case '"': put(t, "\\\"", 2); break;
+		case '\\': put(t, "\\\\", 2); break;
+		case '\n': put(t, "\\n", 2); break;
+		case '\r': put(t, "\\r", 2); break;
+		case '\t': put(t, "\\t", 2); break;
+		default:
+			if (c < 0x20) {
+				snprintf(esc, sizeof(esc), "\\u%04x", c);
+				put(t, esc, 6);
+			} else {
+				put(t, p, 1); /* UTF-8 passes through: the reader only lets valid UTF-8 in */
+			}
+		}
+	}
+	put(t, "\"", 1);
+}
+
+static void indent(struct text *t, int depth)
+{
+	put(t, "\n", 1);
+	for (int i = 0; i < depth; i++)
+		put(t, "  ", 2);
+}
+
+/* jq's layout: two spaces a level, one member a line, empty containers as {} and []. */
+static void print_item(struct text *t, const cJSON *item, int depth)
+{
+	if (cJSON_IsRaw(item)) {
+		put_str(t, item->valuestring);
+	} else if (cJSON_IsString(item)) {
+		put_quoted(t, item->valuestring);
+	} else if (cJSON_IsNull(item)) {
+		put_str(t, "null");
+	} else if (cJSON_IsTrue(item)) {
+		put_str(t, "true");
+	} else if (cJSON_IsFalse(item)) {
+		put_str(t, "false");
+	} else if (cJSON_IsNumber(item)) {
+		char buf[32];
+		put_str(t, ps_format_double(item->valuedouble, buf));
+	} else {
+		int is_object = cJSON_IsObject(item);
+		const cJSON *child = item->child;
+		put(t, is_object ? "{" : "[", 1);
+		if (child) {
+			for (; child; child = child->next) {
+				indent(t, depth + 1);
+				if (is_object) {
+					put_quoted(t, child->string);
+					put(t, ": ", 2);
+				}
+				print_item(t, child, depth + 1);
+				if (child->next)
+					put(t, ",", 1);
+			}
+			indent(t, depth);
+		}
+		put(t, is_object ? "}" : "]", 1);
+	}
+}
+
 char *ps_doc_print(struct ps_doc *doc)
 {
 	if (doc->failed)
@@ -131,17 +232,13 @@ char *ps_doc_print(struct ps_doc *doc)
 	/* warnings go last; detach them again afterwards so print can be called twice */
 	if (!cJSON_AddItemReferenceToObject(doc->root, "warnings", doc->warnings))
 		return NULL;
-	char *text = cJSON_Print(doc->root);
+	struct text t = { 0 };
+	print_item(&t, doc->root, 0);
+	put(&t, "\n", 1);
 	cJSON_Delete(cJSON_DetachItemFromObject(doc->root, "warnings"));
-	if (!text)
-		return NULL;
-	size_t n = strlen(text);
-	char *out = realloc(text, n + 2);
-	if (!out) {
-		free(text);
+	if (t.failed) {
+		free(t.buf);
 		return NULL;
 	}
-	out[n] = '\n';
-	out[n + 1] = '\0';
-	return out;
+	return t.buf;
 }

@@ -2,8 +2,10 @@
 #include "peerstat/output.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static enum ps_status write_error(struct ps_error *err, const char *path, int errnum)
@@ -20,16 +22,36 @@ enum ps_status ps_output_open(struct ps_output *out, const char *path, struct ps
 		out->fp = stdout;
 		return PS_OK;
 	}
-	size_t n = strlen(path);
+	/*
+	 * Only a regular file (or a name not yet taken) is replaced atomically. A device, a
+	 * FIFO or a socket (/dev/stdout, /dev/full, a named pipe) is written in place: renaming
+	 * over it would replace the device node itself. A symlink is followed, so that the file
+	 * it points to is replaced and the link stays.
+	 */
+	struct stat st;
+	char resolved[PATH_MAX];
+	const char *target = path;
+	if (stat(path, &st) == 0) {
+		if (!S_ISREG(st.st_mode)) {
+			out->fp = fopen(path, "w");
+			if (!out->fp)
+				return ps_error_set(err, PS_ECANTCREAT, "cannot open %s: %s", path, strerror(errno));
+			out->direct = 1;
+			return PS_OK;
+		}
+		if (realpath(path, resolved))
+			target = resolved;
+	}
+	size_t n = strlen(target);
 	out->path = malloc(n + 1);
 	out->tmp_path = malloc(n + 16);
 	if (!out->path || !out->tmp_path) {
 		ps_output_abort(out);
 		return ps_error_set(err, PS_ENOMEM, "out of memory");
 	}
-	memcpy(out->path, path, n + 1);
+	memcpy(out->path, target, n + 1);
 	/* beside the target, so that rename() stays on one file system and is atomic */
-	snprintf(out->tmp_path, n + 16, "%s.tmp.XXXXXX", path);
+	snprintf(out->tmp_path, n + 16, "%s.tmp.XXXXXX", target);
 	int fd = mkstemp(out->tmp_path);
 	if (fd < 0) {
 		int e = errno;
@@ -58,10 +80,19 @@ enum ps_status ps_output_write(struct ps_output *out, const char *data, size_t l
 enum ps_status ps_output_commit(struct ps_output *out, struct ps_error *err)
 {
 	enum ps_status st = PS_OK;
-	if (!out->path) {
+	if (out->fp == stdout) {
 		if (fflush(out->fp) != 0 || ferror(out->fp))
 			st = write_error(err, NULL, errno);
 		return st;
+	}
+	if (out->direct) {
+		int e = 0;
+		if (fflush(out->fp) != 0 || ferror(out->fp))
+			e = errno ? errno : EIO;
+		if (fclose(out->fp) != 0 && !e)
+			e = errno ? errno : EIO;
+		out->fp = NULL;
+		return e ? write_error(err, "the output", e) : PS_OK;
 	}
 	int e = 0;
 	if (fflush(out->fp) != 0 || ferror(out->fp) || fsync(fileno(out->fp)) != 0)
