@@ -106,8 +106,9 @@ struct ps_cox_fit {
 /*
  * Fit the Cox model to n rows and p >= 1 covariates (layout above). opt may be NULL for the
  * defaults. The input arrays are not modified and not kept. On PS_OK fit is filled (release it
- * with ps_cox_fit_release), including the cases where the model is not estimable: no events
- * (every figure NAN, note), constant or collinear covariates (those coefficients NAN, state
+ * with ps_cox_fit_release), including the cases where the model is not estimable: no events or
+ * no information at all (every covariate constant, or each event alone in its risk set: every
+ * figure NAN, note, iterations 0), constant or collinear covariates (those coefficients NAN, state
  * PS_COX_COEF_ALIASED, the others fitted as R does), separation (the affected coefficients NAN,
  * state PS_COX_COEF_INFINITE; the Wald test NAN; the likelihood-ratio and score tests kept),
  * non-convergence (all coefficients NAN, the tests at beta = 0 kept).

@@ -293,6 +293,37 @@ START_TEST(big)
 }
 END_TEST
 
+/* zph p-values near 1e-37: GSL's chi-square tail is still good to 1e-9 relative here */
+START_TEST(non_proportional)
+{
+	static const char *const covs[] = {"group", "x2", "age"};
+	check_case("nonph", "nonph", covs, 3, 0, 1);
+}
+END_TEST
+
+START_TEST(timefix_as_r)
+{
+	static const char *const covs[] = {"group", "age"};
+	check_case("timefix", "timefix", covs, 2, 0, 1);
+}
+END_TEST
+
+/* time 0, a stratum of one, a stratum without events, a -1/0/1 covariate, values near 1e6 */
+START_TEST(edge_strata)
+{
+	static const char *const covs[] = {"group", "sign", "big"};
+	check_case("edge", "edge", covs, 3, 0, 1);
+	check_case("edge_strata", "edge", covs, 3, 1, 1);
+}
+END_TEST
+
+START_TEST(collinear)
+{
+	static const char *const covs[] = {"group", "x1", "x2", "x3"};
+	check_case("collinear", "collinear", covs, 4, 0, 1);
+}
+END_TEST
+
 /* invalid input is refused with PS_EDATA and nothing to release */
 START_TEST(invalid_input)
 {
@@ -316,6 +347,45 @@ START_TEST(invalid_input)
 	x[0] = INFINITY;
 	ck_assert_int_eq(ps_cox_fit(time, event, x, 3, 1, NULL, NULL, &fit, &err), PS_EDATA);
 	ps_cox_fit_release(&fit);
+}
+END_TEST
+
+/*
+ * Degenerate data never crash and never give a figure without a note: a single row, every
+ * covariate constant, every row its own stratum, one event in total.
+ */
+START_TEST(degenerate)
+{
+	double time[] = {5, 5, 5, 5, 7, 9};
+	int event[] = {1, 1, 1, 1, 0, 1};
+	double xc[] = {2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3};   /* both columns constant */
+	double xv[] = {1, 0.5, 0, 1.5, 1, 2.5, 0, 0.25, 1, 3, 0, 1};
+	int own[] = {1, 2, 3, 4, 5, 6};
+	int one_event[] = {0, 0, 1, 0, 0, 0};
+	struct ps_cox_fit fit;
+	struct ps_cox_zph zph;
+	struct ps_error err;
+	struct {
+		size_t n;
+		const int *ev;
+		const double *x;
+		const int *strata;
+	} cases[] = {
+		{1, event, xv, NULL},
+		{6, event, xc, NULL},
+		{6, event, xv, own},
+		{6, one_event, xv, NULL},
+	};
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		ck_assert_int_eq(ps_cox_fit(time, cases[c].ev, cases[c].x, cases[c].n, 2, cases[c].strata, NULL, &fit, &err), PS_OK);
+		for (size_t j = 0; j < 2; j++)
+			ck_assert_msg(fit.coef[j].state == PS_COX_COEF_OK || (fit.note && isnan(fit.coef[j].coef)),
+				      "case %zu covariate %zu: state %d without a note", c, j, fit.coef[j].state);
+		ck_assert_int_eq(ps_cox_zph(time, cases[c].ev, cases[c].x, cases[c].n, 2, cases[c].strata, NULL, &fit, &zph, &err), PS_OK);
+		ck_assert_msg(!isnan(zph.global.p) || zph.note, "case %zu: zph NAN without a note", c);
+		ps_cox_zph_release(&zph);
+		ps_cox_fit_release(&fit);
+	}
 }
 END_TEST
 
@@ -482,11 +552,16 @@ static Suite *cox_suite(void)
 	tcase_add_test(tc, no_events);
 	tcase_add_test(tc, one_member_group);
 	tcase_add_test(tc, big);
+	tcase_add_test(tc, non_proportional);
+	tcase_add_test(tc, timefix_as_r);
+	tcase_add_test(tc, edge_strata);
+	tcase_add_test(tc, collinear);
 	suite_add_tcase(s, tc);
 	TCase *tp = tcase_create("properties");
 	tcase_set_timeout(tp, 120);
 	tcase_add_test(tp, invalid_input);
 	tcase_add_test(tp, invariances);
+	tcase_add_test(tp, degenerate);
 	tcase_add_test(tp, timefix_merges_rounding);
 	tcase_add_test(tp, not_converged);
 	tcase_add_test(tp, scale);

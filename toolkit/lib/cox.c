@@ -403,6 +403,8 @@ static const char NOTE_ALIASED[] =
 	"a covariate is constant or collinear with others: its coefficient cannot be estimated (R: NA)";
 static const char NOTE_INFINITE[] =
 	"monotone likelihood (separation, e.g. all events in one group): a coefficient may be infinite";
+static const char NOTE_NO_INFORMATION[] =
+	"the data carry no information on any coefficient (every covariate constant, or no event shares its risk set)";
 static const char NOTE_NOT_CONVERGED[] = "the cox model did not converge within the iteration limit";
 
 static void fill_nan_coef(struct ps_cox_coef *c, enum ps_cox_coef_state state)
@@ -562,6 +564,25 @@ enum ps_status ps_cox_fit(const double *time, const int *event, const double *x,
 		sctest += u[i] * step[i];
 
 	int converged = 0;
+	if (flag == 0) {
+		/*
+		 * A zero information matrix: R then either prints NA for everything or, when every
+		 * event is alone in its risk set, iterates to the limit and prints coefficients 0
+		 * with se 0. Neither is an estimate.
+		 */
+		for (size_t j = 0; j < p; j++) {
+			fill_nan_coef(&fit->coef[j], PS_COX_COEF_ALIASED);
+			fit->coef[j].coef_last = fit->coef[j].se_last = NAN;
+		}
+		for (size_t k = 0; k < pp; k++)
+			fit->var[k] = NAN;
+		fit->loglik_null = fit->loglik = loglik0;
+		nan_test(&fit->lr);
+		nan_test(&fit->score);
+		nan_test(&fit->wald);
+		fit->note = NOTE_NO_INFORMATION;
+		goto done;
+	}
 	if (opt->iter_max == 0 || !isfinite(loglik0)) {
 		chol_invert(imat, np);
 		goto unscale;
