@@ -19,10 +19,47 @@
  *               the group indicator (1 = treatment, 0 = control) in column 0
  *   strata[n]   optional stratum ids (NULL for none); any ints, ordered as R orders the
  *               levels of factor(strata)
- * The fit needs every row at once (it sorts by stratum and time), so there is no streaming
- * accumulator; the caller keeps the rows (n up to a few hundred thousand fits in well under a
- * second per iteration: one sort, then O(n p^2) per Newton step).
+ * The fit needs every row at once (it sorts by stratum and time), so the accumulator below
+ * only collects rows (mergeable across shards); n up to a few hundred thousand fits in about a
+ * second: one sort, then O(n p^2) per Newton step.
  */
+
+/*
+ * A growing store of rows for a Cox fit, for streaming and sharded input: every row is kept
+ * (the partial likelihood needs them all, sorted). Arrays are owned by the struct and laid out
+ * as ps_cox_fit wants them: pass d.time, d.event, d.x, d.n, d.p and d.strata (or NULL when
+ * every stratum is 0, i.e. unstratified).
+ */
+struct ps_cox_data {
+	size_t p;       /* covariates per row */
+	size_t n;       /* rows held */
+	size_t cap;     /* rows allocated */
+	double *time;
+	int *event;
+	double *x;      /* n * p, row-major */
+	int *strata;    /* n stratum ids (0 when the caller has none) */
+};
+
+/* Start an empty store for rows of p covariates. Allocates nothing. */
+void ps_cox_data_init(struct ps_cox_data *d, size_t p);
+
+/*
+ * Append one row: time, event, the p covariates x[0..p-1] (copied) and its stratum id (0 when
+ * unstratified). Values are checked by ps_cox_fit, not here. Returns PS_OK or PS_ENOMEM (the
+ * store is unchanged then).
+ */
+enum ps_status ps_cox_data_add(struct ps_cox_data *d, double time, int event, const double *x, int stratum);
+
+/*
+ * Append every row of src after those of dst (src is unchanged). The order of rows only
+ * decides the summation order within tied times, so merging shards in input order gives the
+ * fit of the whole input exactly, and any other order the same fit to rounding. Returns PS_OK,
+ * PS_EDATA when p differs, PS_ENOMEM (dst unchanged).
+ */
+enum ps_status ps_cox_data_merge(struct ps_cox_data *dst, const struct ps_cox_data *src);
+
+/* Free the rows; d is empty (same p) afterwards and may be reused or released again. */
+void ps_cox_data_release(struct ps_cox_data *d);
 
 enum ps_cox_ties {
 	PS_COX_EFRON = 0,   /* R's default, ties = "efron" */

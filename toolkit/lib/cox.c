@@ -30,6 +30,89 @@ void ps_cox_options_init(struct ps_cox_options *opt)
 	opt->timefix = 1;
 }
 
+/* ---- the row store ---- */
+
+void ps_cox_data_init(struct ps_cox_data *d, size_t p)
+{
+	memset(d, 0, sizeof(*d));
+	d->p = p;
+}
+
+static enum ps_status data_reserve(struct ps_cox_data *d, size_t need)
+{
+	if (need <= d->cap)
+		return PS_OK;
+	size_t cap = d->cap ? d->cap : 64;
+	while (cap < need) {
+		if (cap > SIZE_MAX / 2)
+			return PS_ENOMEM;
+		cap *= 2;
+	}
+	size_t pw = d->p ? d->p : 1;
+	if (cap > SIZE_MAX / pw / sizeof(double))
+		return PS_ENOMEM;
+	/* each array is grown on its own; a failure leaves the others larger, which is harmless */
+	double *time = realloc(d->time, cap * sizeof(*time));
+	if (!time)
+		return PS_ENOMEM;
+	d->time = time;
+	int *event = realloc(d->event, cap * sizeof(*event));
+	if (!event)
+		return PS_ENOMEM;
+	d->event = event;
+	int *strata = realloc(d->strata, cap * sizeof(*strata));
+	if (!strata)
+		return PS_ENOMEM;
+	d->strata = strata;
+	double *x = realloc(d->x, cap * pw * sizeof(*x));
+	if (!x)
+		return PS_ENOMEM;
+	d->x = x;
+	d->cap = cap;
+	return PS_OK;
+}
+
+enum ps_status ps_cox_data_add(struct ps_cox_data *d, double time, int event, const double *x, int stratum)
+{
+	if (data_reserve(d, d->n + 1) != PS_OK)
+		return PS_ENOMEM;
+	d->time[d->n] = time;
+	d->event[d->n] = event;
+	d->strata[d->n] = stratum;
+	if (d->p)
+		memcpy(d->x + d->n * d->p, x, d->p * sizeof(*x));
+	d->n++;
+	return PS_OK;
+}
+
+enum ps_status ps_cox_data_merge(struct ps_cox_data *dst, const struct ps_cox_data *src)
+{
+	if (dst->p != src->p)
+		return PS_EDATA;
+	if (src->n == 0)
+		return PS_OK;
+	if (src->n > SIZE_MAX - dst->n || data_reserve(dst, dst->n + src->n) != PS_OK)
+		return PS_ENOMEM;
+	memcpy(dst->time + dst->n, src->time, src->n * sizeof(*src->time));
+	memcpy(dst->event + dst->n, src->event, src->n * sizeof(*src->event));
+	memcpy(dst->strata + dst->n, src->strata, src->n * sizeof(*src->strata));
+	if (dst->p)
+		memcpy(dst->x + dst->n * dst->p, src->x, src->n * src->p * sizeof(*src->x));
+	dst->n += src->n;
+	return PS_OK;
+}
+
+void ps_cox_data_release(struct ps_cox_data *d)
+{
+	free(d->time);
+	free(d->event);
+	free(d->x);
+	free(d->strata);
+	size_t p = d->p;
+	memset(d, 0, sizeof(*d));
+	d->p = p;
+}
+
 /* ---- the data, sorted by stratum then time (R: order(strata, time), a stable order) ---- */
 
 struct sorted {
