@@ -136,7 +136,8 @@ struct ps_cox_fit {
 	int iterations;          /* Newton steps taken (R's fit$iter) */
 	int converged;           /* 1 when the relative change of the loglik fell below eps */
 	int rank;                /* rank of the information matrix (p unless aliased) */
-	int infinite;            /* 1 when some coefficient may be infinite (separation) */
+	int infinite;            /* 1 when some coefficient may be infinite (separation; or, without
+				    convergence, R's test: linear predictor > 500 or U'V overflows) */
 	const char *note;
 };
 
@@ -149,8 +150,10 @@ struct ps_cox_fit {
  * PS_COX_COEF_ALIASED, the others fitted as R does), separation (the affected coefficients NAN,
  * state PS_COX_COEF_INFINITE; the Wald test NAN; the likelihood-ratio and score tests kept),
  * non-convergence (all coefficients NAN, the tests at beta = 0 kept).
- * Returns PS_EDATA for invalid data (n = 0, p = 0, negative or non-finite time, event not 0/1,
- * non-finite covariate; err says which row), PS_ENOMEM. On error fit holds nothing to release.
+ * Returns PS_EDATA for invalid data (n = 0, p = 0 or above 10000, negative or non-finite time,
+ * event not 0/1, non-finite covariate; err says which row), PS_EUSAGE for invalid options
+ * (conf_level outside (0, 1), negative iter_max, non-positive tolerances), PS_ENOMEM. On error
+ * fit holds nothing to release.
  */
 enum ps_status ps_cox_fit(const double *time, const int *event, const double *x, size_t n, size_t p,
 			  const int *strata, const struct ps_cox_options *opt, struct ps_cox_fit *fit,

@@ -489,6 +489,8 @@ static const char NOTE_INFINITE[] =
 static const char NOTE_NO_INFORMATION[] =
 	"the data carry no information on any coefficient (every covariate constant, or no event shares its risk set)";
 static const char NOTE_NOT_CONVERGED[] = "the cox model did not converge within the iteration limit";
+static const char NOTE_NOT_CONVERGED_INF[] =
+	"the cox model did not converge within the iteration limit: a coefficient may be infinite";
 
 static void fill_nan_coef(struct ps_cox_coef *c, enum ps_cox_coef_state state)
 {
@@ -820,8 +822,25 @@ unscale:
 	} else {
 		nan_test(&fit->wald);
 	}
+	if (!converged && opt->iter_max > 1) {
+		/* R: "one or more coefficients may be infinite" when max(lp) > 500 or U'V overflows */
+		int inf = 0;
+		for (size_t k = 0; k < n && !inf; k++) {
+			double lp = 0;
+			for (size_t j = 0; j < p; j++)
+				lp += xs[k * p + j] / scale[j] * beta[j];
+			inf = lp > 500;
+		}
+		for (size_t i = 0; i < p && !inf; i++) {
+			double t = 0;
+			for (size_t j = 0; j < p; j++)
+				t += u[j] * fit->var[j * p + i];
+			inf = !isfinite(t);
+		}
+		fit->infinite = inf;
+	}
 	if (!converged)
-		fit->note = NOTE_NOT_CONVERGED;
+		fit->note = fit->infinite ? NOTE_NOT_CONVERGED_INF : NOTE_NOT_CONVERGED;
 	else if (any_inf)
 		fit->note = NOTE_INFINITE;
 	else if (any_alias)
@@ -1064,7 +1083,7 @@ enum ps_status ps_cox_zph(const double *time, const int *event, const double *x,
 	}
 
 	/* score and information of (beta, g(t) beta) at (beta-hat, 0), backwards in time */
-	const int efron = opt->ties == PS_COX_EFRON;
+	const int efron = fit->ties == PS_COX_EFRON;   /* the fit's method, as R's fit$method */
 	double denom = 0;
 	int cstrat = 0, first = 1;
 	for (ptrdiff_t ip = (ptrdiff_t)n - 1; ip >= 0;) {
