@@ -1,0 +1,1229 @@
+/*
+ * Cox proportional hazards: the fit of R's coxph() (survival 3.5-3, C routine coxfit6) and the
+ * proportional-hazards test of cox.zph() (C routine zph1), reimplemented so that every step
+ * (centring, scaling, the order of the Newton iterations, step halving, the convergence test,
+ * the generalised Cholesky with its singularity tolerance) is the one R takes. Newton-Raphson is
+ * invariant to centring and scaling in exact arithmetic, but the number of iterations and hence
+ * the last digits of the answer are not: matching R to 1e-9 needs the same path.
+ * See docs/methods.md, "Cox proportional hazards".
+ */
+#include "peerstat/cox.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+
+void ps_cox_options_init(struct ps_cox_options *opt)
+{
+	opt->ties = PS_COX_EFRON;
+	opt->conf_level = 0.95;
+	opt->iter_max = 20;
+	opt->eps = 1e-9;
+	opt->toler_chol = pow(DBL_EPSILON, 0.75);
+	opt->toler_inf = sqrt(1e-9);
+	opt->timefix = 1;
+}
+
+/* ---- the row store ---- */
+
+void ps_cox_data_init(struct ps_cox_data *d, size_t p)
+{
+	memset(d, 0, sizeof(*d));
+	d->p = p;
+}
+
+static enum ps_status data_reserve(struct ps_cox_data *d, size_t need)
+{
+	if (need <= d->cap)
+		return PS_OK;
+	size_t cap = d->cap ? d->cap : 64;
+	while (cap < need) {
+		if (cap > SIZE_MAX / 2)
+			return PS_ENOMEM;
+		cap *= 2;
+	}
+	size_t pw = d->p ? d->p : 1;
+	if (cap > SIZE_MAX / pw / sizeof(double))
+		return PS_ENOMEM;
+	/* each array is grown on its own; a failure leaves the others larger, which is harmless */
+	double *time = realloc(d->time, cap * sizeof(*time));
+	if (!time)
+		return PS_ENOMEM;
+	d->time = time;
+	int *event = realloc(d->event, cap * sizeof(*event));
+	if (!event)
+		return PS_ENOMEM;
+	d->event = event;
+	int *strata = realloc(d->strata, cap * sizeof(*strata));
+	if (!strata)
+		return PS_ENOMEM;
+	d->strata = strata;
+	double *x = realloc(d->x, cap * pw * sizeof(*x));
+	if (!x)
+		return PS_ENOMEM;
+	d->x = x;
+	d->cap = cap;
+	return PS_OK;
+}
+
+enum ps_status ps_cox_data_add(struct ps_cox_data *d, double time, int event, const double *x, int stratum)
+{
+	if (data_reserve(d, d->n + 1) != PS_OK)
+		return PS_ENOMEM;
+	d->time[d->n] = time;
+	d->event[d->n] = event;
+	d->strata[d->n] = stratum;
+	if (d->p)
+		memcpy(d->x + d->n * d->p, x, d->p * sizeof(*x));
+	d->n++;
+	return PS_OK;
+}
+
+enum ps_status ps_cox_data_merge(struct ps_cox_data *dst, const struct ps_cox_data *src)
+{
+	if (dst->p != src->p)
+		return PS_EDATA;
+	if (src->n == 0)
+		return PS_OK;
+	if (src->n > SIZE_MAX - dst->n || data_reserve(dst, dst->n + src->n) != PS_OK)
+		return PS_ENOMEM;
+	memcpy(dst->time + dst->n, src->time, src->n * sizeof(*src->time));
+	memcpy(dst->event + dst->n, src->event, src->n * sizeof(*src->event));
+	memcpy(dst->strata + dst->n, src->strata, src->n * sizeof(*src->strata));
+	if (dst->p)
+		memcpy(dst->x + dst->n * dst->p, src->x, src->n * src->p * sizeof(*src->x));
+	dst->n += src->n;
+	return PS_OK;
+}
+
+void ps_cox_data_release(struct ps_cox_data *d)
+{
+	free(d->time);
+	free(d->event);
+	free(d->x);
+	free(d->strata);
+	size_t p = d->p;
+	memset(d, 0, sizeof(*d));
+	d->p = p;
+}
+
+/* ---- the data, sorted by stratum then time (R: order(strata, time), a stable order) ---- */
+
+struct sorted {
+	size_t n, p;
+	size_t *order;     /* order[k] = original row of sorted position k */
+	double *time;      /* after timefix, sorted */
+	int *event;        /* sorted */
+	int *last;         /* 1 when sorted row k is the last of its stratum (R's newstrat) */
+	int *strat;        /* sorted stratum id (0 when unstratified) */
+	double *tfix;      /* times after timefix, original order */
+};
+
+static void sorted_release(struct sorted *s)
+{
+	free(s->order);
+	free(s->time);
+	free(s->event);
+	free(s->last);
+	free(s->strat);
+	free(s->tfix);
+	memset(s, 0, sizeof(*s));
+}
+
+/* qsort has no context argument in C11: the comparison reads these */
+struct sort_key {
+	int strat;
+	double time;
+	size_t row;
+};
+
+static int cmp_key(const void *pa, const void *pb)
+{
+	const struct sort_key *a = pa, *b = pb;
+	if (a->strat != b->strat)
+		return a->strat < b->strat ? -1 : 1;
+	if (a->time != b->time)
+		return a->time < b->time ? -1 : 1;
+	/* ties keep the input order, as R's order() does */
+	return a->row < b->row ? -1 : (a->row > b->row);
+}
+
+static int cmp_double(const void *pa, const void *pb)
+{
+	double a = *(const double *)pa, b = *(const double *)pb;
+	return a < b ? -1 : (a > b);
+}
+
+/*
+ * R's aeqSurv(): sort the distinct times; a gap no larger than sqrt(DBL_EPSILON), absolutely
+ * or relative to the mean absolute distinct time, ties the two times; each time becomes the
+ * smallest time of its tied run. Without this, times computed by floating-point arithmetic
+ * (days / 365.25) that R treats as tied would be distinct here.
+ */
+static enum ps_status timefix(const double *time, size_t n, double *out)
+{
+	double *y = malloc(n * sizeof(*y));
+	if (!y)
+		return PS_ENOMEM;
+	memcpy(y, time, n * sizeof(*y));
+	qsort(y, n, sizeof(*y), cmp_double);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (m == 0 || y[i] != y[m - 1])
+			y[m++] = y[i];
+	long double sum = 0;
+	for (size_t i = 0; i < m; i++)
+		sum += fabs(y[i]);
+	double meanabs = (double)(sum / m);
+	double tol = sqrt(DBL_EPSILON);
+	/* cuts: keep y[0] and every y[i] whose gap to y[i-1] is not tied */
+	size_t ncut = 1;
+	int any = 0;
+	for (size_t i = 1; i < m; i++) {
+		double dy = y[i] - y[i - 1];
+		int tied = dy <= tol || dy / meanabs <= tol;
+		if (tied)
+			any = 1;
+		else
+			y[ncut++] = y[i];
+	}
+	if (!any) {
+		memcpy(out, time, n * sizeof(*out));
+		free(y);
+		return PS_OK;
+	}
+	for (size_t i = 0; i < n; i++) {
+		/* findInterval: the last cut <= time */
+		size_t lo = 0, hi = ncut;
+		while (hi - lo > 1) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (y[mid] <= time[i])
+				lo = mid;
+			else
+				hi = mid;
+		}
+		out[i] = y[lo];
+	}
+	free(y);
+	return PS_OK;
+}
+
+static enum ps_status validate(const double *time, const int *event, const double *x, size_t n, size_t p,
+			       struct ps_error *err)
+{
+	if (n == 0)
+		return ps_error_set(err, PS_EDATA, "cox model needs at least one row");
+	if (p == 0)
+		return ps_error_set(err, PS_EDATA, "cox model needs at least one covariate");
+	if (n > SIZE_MAX / p / sizeof(double))
+		return ps_error_set(err, PS_ENOMEM, "cox model: %zu rows by %zu covariates is too large", n, p);
+	for (size_t i = 0; i < n; i++) {
+		if (!isfinite(time[i]) || time[i] < 0)
+			return ps_error_set(err, PS_EDATA, "row %zu: time %g is not a finite number >= 0", i + 1, time[i]);
+		if (event[i] != 0 && event[i] != 1)
+			return ps_error_set(err, PS_EDATA, "row %zu: event %d is not 0 or 1", i + 1, event[i]);
+		for (size_t j = 0; j < p; j++)
+			if (!isfinite(x[i * p + j]))
+				return ps_error_set(err, PS_EDATA, "row %zu: covariate %zu is not a finite number",
+						    i + 1, j + 1);
+	}
+	return PS_OK;
+}
+
+static enum ps_status sorted_init(struct sorted *s, const double *time, const int *event, size_t n, size_t p,
+				  const int *strata, int fix, struct ps_error *err)
+{
+	memset(s, 0, sizeof(*s));
+	s->n = n;
+	s->p = p;
+	s->order = malloc(n * sizeof(*s->order));
+	s->time = malloc(n * sizeof(*s->time));
+	s->event = malloc(n * sizeof(*s->event));
+	s->last = malloc(n * sizeof(*s->last));
+	s->strat = malloc(n * sizeof(*s->strat));
+	s->tfix = malloc(n * sizeof(*s->tfix));
+	struct sort_key *keys = malloc(n * sizeof(*keys));
+	if (!s->order || !s->time || !s->event || !s->last || !s->strat || !s->tfix || !keys)
+		goto nomem;
+	if (fix) {
+		if (timefix(time, n, s->tfix) != PS_OK)
+			goto nomem;
+	} else {
+		memcpy(s->tfix, time, n * sizeof(*s->tfix));
+	}
+	for (size_t i = 0; i < n; i++) {
+		keys[i].strat = strata ? strata[i] : 0;
+		keys[i].time = s->tfix[i];
+		keys[i].row = i;
+	}
+	qsort(keys, n, sizeof(*keys), cmp_key);
+	for (size_t k = 0; k < n; k++) {
+		s->order[k] = keys[k].row;
+		s->time[k] = keys[k].time;
+		s->strat[k] = keys[k].strat;
+		s->event[k] = event[keys[k].row];
+	}
+	for (size_t k = 0; k < n; k++)
+		s->last[k] = (k + 1 == n) || s->strat[k + 1] != s->strat[k];
+	free(keys);
+	return PS_OK;
+nomem:
+	free(keys);
+	sorted_release(s);
+	return ps_error_set(err, PS_ENOMEM, "out of memory for the cox model (%zu rows)", n);
+}
+
+/* ---- the generalised Cholesky of survival's cholesky2/chsolve2/chinv2 ----
+ * A = L D L' with unit lower-triangular L, on a p x p row-major matrix whose upper triangle
+ * (with diagonal) holds A. A pivot below toler times the largest diagonal marks the column as
+ * redundant: its D is set to 0 and it is left out of solves and inverses (R then reports NA).
+ * Returns the rank, negated when A is not non-negative definite.
+ */
+static int chol_decomp(double *m, int p, double toler)
+{
+	double eps = 0;
+	int nonneg = 1, rank = 0;
+	for (int i = 0; i < p; i++) {
+		if (m[i * p + i] > eps)
+			eps = m[i * p + i];
+		for (int j = i + 1; j < p; j++)
+			m[j * p + i] = m[i * p + j];
+	}
+	if (eps == 0)
+		return 0;
+	eps *= toler;
+	for (int i = 0; i < p; i++) {
+		double pivot = m[i * p + i];
+		if (!isfinite(pivot) || pivot < eps) {
+			m[i * p + i] = 0;
+			if (pivot < -8 * eps)
+				nonneg = -1;
+			continue;
+		}
+		rank++;
+		for (int j = i + 1; j < p; j++) {
+			double t = m[j * p + i] / pivot;
+			m[j * p + i] = t;
+			m[j * p + j] -= t * t * pivot;
+			for (int k = j + 1; k < p; k++)
+				m[k * p + j] -= t * m[k * p + i];
+		}
+	}
+	return rank * nonneg;
+}
+
+/* Solve A b = y in place given chol_decomp's factor; redundant columns get 0. */
+static void chol_solve(const double *m, int p, double *y)
+{
+	for (int i = 0; i < p; i++) {
+		double t = y[i];
+		for (int j = 0; j < i; j++)
+			t -= y[j] * m[i * p + j];
+		y[i] = t;
+	}
+	for (int i = p - 1; i >= 0; i--) {
+		if (m[i * p + i] == 0) {
+			y[i] = 0;
+			continue;
+		}
+		double t = y[i] / m[i * p + i];
+		for (int j = i + 1; j < p; j++)
+			t -= y[j] * m[j * p + i];
+		y[i] = t;
+	}
+}
+
+/* Replace the factor by the (generalised) inverse in the upper triangle; rows and columns of
+ * redundant columns are 0. The lower triangle is left as scratch. */
+static void chol_invert(double *m, int p)
+{
+	for (int i = 0; i < p; i++) {
+		if (m[i * p + i] > 0) {
+			m[i * p + i] = 1 / m[i * p + i];
+			for (int j = i + 1; j < p; j++) {
+				m[j * p + i] = -m[j * p + i];
+				for (int k = 0; k < i; k++)
+					m[j * p + k] += m[j * p + i] * m[i * p + k];
+			}
+		}
+	}
+	for (int i = 0; i < p; i++) {
+		if (m[i * p + i] == 0) {
+			for (int j = 0; j < i; j++)
+				m[j * p + i] = 0;
+			for (int j = i; j < p; j++)
+				m[i * p + j] = 0;
+			continue;
+		}
+		for (int j = i + 1; j < p; j++) {
+			double t = m[j * p + i] * m[j * p + j];
+			m[i * p + j] = t;
+			for (int k = i; k < j; k++)
+				m[i * p + k] += t * m[j * p + k];
+		}
+	}
+}
+
+/* ---- one evaluation of the log partial likelihood, score and information (coxfit6_iter) ---- */
+
+struct work {
+	int p;
+	int efron;
+	const struct sorted *s;
+	const double *x;   /* sorted, centred, scaled: row k at x[k * p] */
+	double *u;         /* p */
+	double *imat;      /* p x p, upper triangle filled */
+	double *a, *a2;    /* p */
+	double *cmat, *cmat2;   /* p x p, lower triangle used */
+};
+
+static double evaluate(struct work *w, const double *beta)
+{
+	const int p = w->p;
+	const struct sorted *s = w->s;
+	double *u = w->u, *imat = w->imat, *a = w->a, *a2 = w->a2, *cmat = w->cmat, *cmat2 = w->cmat2;
+	double loglik = 0, denom = 0;
+
+	for (int i = 0; i < p; i++) {
+		u[i] = 0;
+		a2[i] = 0;
+	}
+	memset(imat, 0, (size_t)p * p * sizeof(*imat));
+	memset(cmat2, 0, (size_t)p * p * sizeof(*cmat2));
+
+	/* backwards in time, so the risk set only grows */
+	for (ptrdiff_t person = (ptrdiff_t)s->n - 1; person >= 0;) {
+		if (s->last[person]) {
+			denom = 0;
+			for (int i = 0; i < p; i++)
+				a[i] = 0;
+			memset(cmat, 0, (size_t)p * p * sizeof(*cmat));
+		}
+		double dtime = s->time[person];
+		int ndead = 0;
+		double deadwt = 0, denom2 = 0;
+		while (person >= 0 && s->time[person] == dtime) {
+			const double *xi = w->x + (size_t)person * p;
+			double zbeta = 0;
+			for (int i = 0; i < p; i++)
+				zbeta += beta[i] * xi[i];
+			double risk = exp(zbeta);
+			if (s->event[person] == 0) {
+				denom += risk;
+				for (int i = 0; i < p; i++) {
+					a[i] += risk * xi[i];
+					for (int j = 0; j <= i; j++)
+						cmat[i * p + j] += risk * xi[i] * xi[j];
+				}
+			} else {
+				ndead++;
+				deadwt += 1;
+				denom2 += risk;
+				loglik += zbeta;
+				for (int i = 0; i < p; i++) {
+					u[i] += xi[i];
+					a2[i] += risk * xi[i];
+					for (int j = 0; j <= i; j++)
+						cmat2[i * p + j] += risk * xi[i] * xi[j];
+				}
+			}
+			person--;
+			if (person >= 0 && s->last[person])
+				break;   /* ties do not cross strata */
+		}
+		if (ndead == 0)
+			continue;
+		if (!w->efron || ndead == 1) {
+			denom += denom2;
+			loglik -= deadwt * log(denom);
+			for (int i = 0; i < p; i++) {
+				a[i] += a2[i];
+				double mean = a[i] / denom;
+				u[i] -= deadwt * mean;
+				for (int j = 0; j <= i; j++) {
+					cmat[i * p + j] += cmat2[i * p + j];
+					imat[j * p + i] += deadwt * (cmat[i * p + j] - mean * a[j]) / denom;
+				}
+			}
+		} else {
+			/*
+			 * Efron: with d tied events the k-th of the d terms has (k/d) of the events'
+			 * risk removed from the risk set; adding a2/d, cmat2/d and denom2/d in d
+			 * steps walks through those terms.
+			 */
+			double wtave = deadwt / ndead;
+			for (int k = 0; k < ndead; k++) {
+				denom += denom2 / ndead;
+				loglik -= wtave * log(denom);
+				for (int i = 0; i < p; i++) {
+					a[i] += a2[i] / ndead;
+					double mean = a[i] / denom;
+					u[i] -= wtave * mean;
+					for (int j = 0; j <= i; j++) {
+						cmat[i * p + j] += cmat2[i * p + j] / ndead;
+						imat[j * p + i] += wtave * (cmat[i * p + j] - mean * a[j]) / denom;
+					}
+				}
+			}
+		}
+		for (int i = 0; i < p; i++)
+			a2[i] = 0;
+		memset(cmat2, 0, (size_t)p * p * sizeof(*cmat2));
+	}
+	return loglik;
+}
+
+/* ---- the fit ---- */
+
+static const char NOTE_NO_EVENTS[] = "no events: the cox model cannot be estimated";
+static const char NOTE_ALIASED[] =
+	"a covariate is constant or collinear with others: its coefficient cannot be estimated (R: NA)";
+static const char NOTE_INFINITE[] =
+	"monotone likelihood (separation, e.g. all events in one group): a coefficient may be infinite";
+static const char NOTE_NO_INFORMATION[] =
+	"the data carry no information on any coefficient (every covariate constant, or no event shares its risk set)";
+static const char NOTE_NOT_CONVERGED[] = "the cox model did not converge within the iteration limit";
+static const char NOTE_NOT_CONVERGED_INF[] =
+	"the cox model did not converge within the iteration limit: a coefficient may be infinite";
+
+static void fill_nan_coef(struct ps_cox_coef *c, enum ps_cox_coef_state state)
+{
+	c->state = state;
+	c->coef = c->se = c->hr = c->ci_lower = c->ci_upper = c->z = c->p = NAN;
+}
+
+static double chisq_q(double x, double df)
+{
+	if (isnan(x) || isnan(df) || df <= 0)
+		return NAN;
+	if (x <= 0)
+		return 1;
+	return gsl_cdf_chisq_Q(x, df);
+}
+
+static void set_test(struct ps_cox_test *t, double stat, double df)
+{
+	t->statistic = stat;
+	t->df = df;
+	t->p = chisq_q(stat, df);
+}
+
+static void nan_test(struct ps_cox_test *t)
+{
+	t->statistic = t->df = t->p = NAN;
+}
+
+void ps_cox_fit_release(struct ps_cox_fit *fit)
+{
+	if (!fit)
+		return;
+	free(fit->coef);
+	free(fit->var);
+	free(fit->means);
+	fit->coef = NULL;
+	fit->var = NULL;
+	fit->means = NULL;
+}
+
+/* Is every value of column j in {-1, 0, 1}? R's coxph(nocenter = c(-1, 0, 1)) leaves such
+ * columns (indicators such as the group) neither centred nor scaled. */
+static int zero_one_column(const double *x, size_t n, size_t p, size_t j)
+{
+	for (size_t i = 0; i < n; i++) {
+		double v = x[i * p + j];
+		if (v != 0 && v != 1 && v != -1)
+			return 0;
+	}
+	return 1;
+}
+
+enum ps_status ps_cox_fit(const double *time, const int *event, const double *x, size_t n, size_t p,
+			  const int *strata, const struct ps_cox_options *opt, struct ps_cox_fit *fit,
+			  struct ps_error *err)
+{
+	struct ps_cox_options defaults;
+	if (!opt) {
+		ps_cox_options_init(&defaults);
+		opt = &defaults;
+	}
+	memset(fit, 0, sizeof(*fit));
+	enum ps_status st = validate(time, event, x, n, p, err);
+	if (st != PS_OK)
+		return st;
+	if (p > 10000)
+		return ps_error_set(err, PS_EDATA, "cox model: %zu covariates is too many", p);
+	if (!(opt->conf_level > 0 && opt->conf_level < 1) || opt->iter_max < 0 || !(opt->eps > 0) ||
+	    !(opt->toler_chol > 0) || !(opt->toler_inf > 0))
+		return ps_error_set(err, PS_EUSAGE, "cox model: invalid options");
+
+	struct sorted s;
+	st = sorted_init(&s, time, event, n, p, strata, opt->timefix, err);
+	if (st != PS_OK)
+		return st;
+
+	const int np = (int)p;
+	size_t pp = p * p;
+	double *xs = malloc(n * p * sizeof(*xs));
+	double *scratch = calloc(8 * p + 5 * pp, sizeof(*scratch));
+	fit->coef = calloc(p, sizeof(*fit->coef));
+	fit->var = calloc(pp, sizeof(*fit->var));
+	fit->means = calloc(p, sizeof(*fit->means));
+	if (!xs || !scratch || !fit->coef || !fit->var || !fit->means) {
+		free(xs);
+		free(scratch);
+		sorted_release(&s);
+		ps_cox_fit_release(fit);
+		return ps_error_set(err, PS_ENOMEM, "out of memory for the cox model (%zu rows)", n);
+	}
+	double *beta = scratch, *newbeta = beta + p, *scale = newbeta + p, *step = scale + p;
+	double *u0 = step + p;
+	struct work w = {
+		.p = np, .efron = opt->ties == PS_COX_EFRON, .s = &s, .x = xs,
+		.u = u0 + p, .a = u0 + 2 * p, .a2 = u0 + 3 * p,
+		.imat = u0 + 4 * p, .cmat = u0 + 4 * p + pp, .cmat2 = u0 + 4 * p + 2 * pp,
+	};
+	double *imat = w.imat, *u = w.u;
+
+	fit->n = n;
+	fit->p = p;
+	fit->ties = opt->ties;
+	fit->conf_level = opt->conf_level;
+	for (size_t k = 0; k < n; k++)
+		fit->nevent += (size_t)s.event[k];
+
+	/* sorted copy of x, centred and scaled as coxfit6 does (sums in sorted order) */
+	for (size_t k = 0; k < n; k++)
+		memcpy(xs + k * p, x + s.order[k] * p, p * sizeof(*xs));
+	for (size_t j = 0; j < p; j++) {
+		if (zero_one_column(x, n, p, j)) {
+			scale[j] = 1;
+			fit->means[j] = 0;
+			continue;
+		}
+		double sum = 0;
+		for (size_t k = 0; k < n; k++)
+			sum += xs[k * p + j];
+		double mean = sum / (double)n;
+		fit->means[j] = mean;
+		double sabs = 0;
+		for (size_t k = 0; k < n; k++) {
+			xs[k * p + j] -= mean;
+			sabs += fabs(xs[k * p + j]);
+		}
+		scale[j] = sabs > 0 ? (double)n / sabs : 1.0;
+		for (size_t k = 0; k < n; k++)
+			xs[k * p + j] *= scale[j];
+	}
+
+	if (fit->nevent == 0) {
+		/* nothing to estimate: R prints NA with a likelihood-ratio test of 0 on 0 df */
+		for (size_t j = 0; j < p; j++) {
+			fill_nan_coef(&fit->coef[j], PS_COX_COEF_ALIASED);
+			fit->coef[j].coef_last = fit->coef[j].se_last = NAN;
+		}
+		for (size_t k = 0; k < pp; k++)
+			fit->var[k] = NAN;
+		fit->loglik_null = fit->loglik = 0;
+		nan_test(&fit->lr);
+		nan_test(&fit->score);
+		nan_test(&fit->wald);
+		fit->note = NOTE_NO_EVENTS;
+		goto done;
+	}
+
+	/* iteration 0: beta = 0, the score test */
+	int iter = 0, flag, halving = 0;
+	double loglik0 = evaluate(&w, beta), loglik1 = loglik0;
+	memcpy(u0, u, p * sizeof(*u0));
+	memcpy(step, u, p * sizeof(*step));
+	flag = chol_decomp(imat, np, opt->toler_chol);
+	chol_solve(imat, np, step);
+	double sctest = 0;
+	for (size_t i = 0; i < p; i++)
+		sctest += u[i] * step[i];
+
+	int converged = 0;
+	if (flag == 0) {
+		/*
+		 * A zero information matrix: R then either prints NA for everything or, when every
+		 * event is alone in its risk set, iterates to the limit and prints coefficients 0
+		 * with se 0. Neither is an estimate.
+		 */
+		for (size_t j = 0; j < p; j++) {
+			fill_nan_coef(&fit->coef[j], PS_COX_COEF_ALIASED);
+			fit->coef[j].coef_last = fit->coef[j].se_last = NAN;
+		}
+		for (size_t k = 0; k < pp; k++)
+			fit->var[k] = NAN;
+		fit->loglik_null = fit->loglik = loglik0;
+		nan_test(&fit->lr);
+		nan_test(&fit->score);
+		nan_test(&fit->wald);
+		fit->note = NOTE_NO_INFORMATION;
+		goto done;
+	}
+	if (opt->iter_max == 0 || !isfinite(loglik0)) {
+		chol_invert(imat, np);
+		goto unscale;
+	}
+	for (size_t i = 0; i < p; i++)
+		newbeta[i] = beta[i] + step[i];
+	for (iter = 1; iter <= opt->iter_max; iter++) {
+		double newlk = evaluate(&w, newbeta);
+		flag = chol_decomp(imat, np, opt->toler_chol);
+		int notfinite = !isfinite(newlk);
+		for (size_t i = 0; i < p && !notfinite; i++) {
+			if (!isfinite(u[i]))
+				notfinite = 1;
+			for (size_t j = 0; j < p; j++)
+				if (!isfinite(imat[i * p + j]))
+					notfinite = 1;
+		}
+		if (!notfinite && fabs(1 - loglik1 / newlk) <= opt->eps) {
+			loglik1 = newlk;
+			chol_invert(imat, np);
+			memcpy(beta, newbeta, p * sizeof(*beta));
+			converged = 1;
+			if (halving)
+				flag = -2;   /* as coxfit6; it only widens the aliasing check below */
+			goto unscale;
+		}
+		if (notfinite || newlk < loglik1) {
+			/* not improving: step back towards the last good beta, harder each time */
+			halving++;
+			for (size_t i = 0; i < p; i++)
+				newbeta[i] = (newbeta[i] + halving * beta[i]) / (halving + 1.0);
+		} else {
+			halving = 0;
+			loglik1 = newlk;
+			chol_solve(imat, np, u);
+			for (size_t i = 0; i < p; i++) {
+				beta[i] = newbeta[i];
+				newbeta[i] += u[i];
+			}
+		}
+	}
+	/* out of iterations: the information at the last good beta */
+	iter = opt->iter_max;
+	if (opt->iter_max > 1)
+		loglik1 = evaluate(&w, beta);
+	/*
+	 * coxfit6 inverts the freshly evaluated matrix without factoring it first, so R's var
+	 * (and se) of a model that did not converge are not the inverse information; we factor.
+	 * Those figures are diagnostics only (coef_last, se_last) as nothing is reported then.
+	 */
+	if (opt->iter_max > 1)
+		chol_decomp(imat, np, opt->toler_chol);
+	chol_invert(imat, np);
+	flag = 1000;
+
+unscale:
+	for (size_t i = 0; i < p; i++) {
+		beta[i] *= scale[i];
+		u[i] /= scale[i];
+		imat[i * p + i] *= scale[i] * scale[i];
+		for (size_t j = 0; j < i; j++) {
+			imat[j * p + i] *= scale[i] * scale[j];
+			imat[i * p + j] = imat[j * p + i];
+		}
+	}
+	memcpy(fit->var, imat, pp * sizeof(*fit->var));
+	fit->iterations = iter;
+	fit->converged = converged;
+	fit->loglik_null = loglik0;
+	fit->loglik = loglik1;
+
+	/* which coefficients are aliased (R: which.sing) and which may be infinite */
+	size_t nok = 0;
+	int any_alias = 0, any_inf = 0;
+	for (size_t i = 0; i < p; i++) {
+		int sing = flag < np && fit->var[i * p + i] == 0;
+		struct ps_cox_coef *c = &fit->coef[i];
+		c->coef_last = sing ? NAN : beta[i];
+		c->se_last = sing ? NAN : sqrt(fit->var[i * p + i]);
+		if (sing) {
+			fill_nan_coef(c, PS_COX_COEF_ALIASED);
+			any_alias = 1;
+			continue;
+		}
+		nok++;
+		if (!converged) {
+			fill_nan_coef(c, PS_COX_COEF_NOT_CONVERGED);
+			continue;
+		}
+		int inf = 0;
+		if (opt->iter_max > 1) {
+			/* R: the next Newton step u' V is large, absolutely and relative to beta */
+			double infs = 0;
+			for (size_t j = 0; j < p; j++)
+				infs += u[j] * fit->var[j * p + i];
+			infs = fabs(infs);
+			inf = !isfinite(u[i]) || (infs > opt->eps && infs > opt->toler_inf * fabs(beta[i]));
+		}
+		if (inf) {
+			fill_nan_coef(c, PS_COX_COEF_INFINITE);
+			any_inf = 1;
+			continue;
+		}
+		c->state = PS_COX_COEF_OK;
+		c->coef = beta[i];
+		c->se = sqrt(fit->var[i * p + i]);
+		c->hr = exp(c->coef);
+		double zq = gsl_cdf_ugaussian_Pinv((1 + opt->conf_level) / 2);
+		c->ci_lower = exp(c->coef - zq * c->se);
+		c->ci_upper = exp(c->coef + zq * c->se);
+		c->z = c->coef / c->se;
+		c->p = 2 * gsl_cdf_ugaussian_Q(fabs(c->z));
+	}
+	fit->infinite = any_inf;
+	fit->rank = np;
+	for (size_t i = 0; i < p; i++)
+		if (fit->coef[i].state == PS_COX_COEF_ALIASED)
+			fit->rank--;
+
+	set_test(&fit->score, sctest, (double)nok);
+	if (converged) {
+		set_test(&fit->lr, 2 * (loglik1 - loglik0), (double)nok);
+	} else {
+		nan_test(&fit->lr);
+	}
+	if (converged && !any_inf && nok > 0) {
+		/* R's coxph.wtest on the non-aliased block, with the same generalised Cholesky */
+		double *vv = scratch + 4 * p + 3 * pp;   /* cmat2 is free now */
+		double *b = w.a, *sol = w.a2;
+		size_t m = 0;
+		for (size_t i = 0; i < p; i++) {
+			if (fit->coef[i].state != PS_COX_COEF_OK)
+				continue;
+			size_t l = 0;
+			for (size_t j = 0; j < p; j++)
+				if (fit->coef[j].state == PS_COX_COEF_OK)
+					vv[m * nok + l++] = fit->var[i * p + j];
+			b[m++] = beta[i];
+		}
+		double wald;
+		if (nok == 1) {
+			wald = b[0] * b[0] / vv[0];
+		} else {
+			chol_decomp(vv, (int)nok, opt->toler_chol);
+			memcpy(sol, b, nok * sizeof(*sol));
+			chol_solve(vv, (int)nok, sol);
+			wald = 0;
+			for (size_t i = 0; i < nok; i++)
+				wald += b[i] * sol[i];
+		}
+		set_test(&fit->wald, wald, (double)nok);
+	} else {
+		nan_test(&fit->wald);
+	}
+	if (!converged && opt->iter_max > 1) {
+		/* R: "one or more coefficients may be infinite" when max(lp) > 500 or U'V overflows */
+		int inf = 0;
+		for (size_t k = 0; k < n && !inf; k++) {
+			double lp = 0;
+			for (size_t j = 0; j < p; j++)
+				lp += xs[k * p + j] / scale[j] * beta[j];
+			inf = lp > 500;
+		}
+		for (size_t i = 0; i < p && !inf; i++) {
+			double t = 0;
+			for (size_t j = 0; j < p; j++)
+				t += u[j] * fit->var[j * p + i];
+			inf = !isfinite(t);
+		}
+		fit->infinite = inf;
+	}
+	if (!converged)
+		fit->note = fit->infinite ? NOTE_NOT_CONVERGED_INF : NOTE_NOT_CONVERGED;
+	else if (any_inf)
+		fit->note = NOTE_INFINITE;
+	else if (any_alias)
+		fit->note = NOTE_ALIASED;
+	if (nok == 0) {
+		nan_test(&fit->lr);
+		nan_test(&fit->score);
+	}
+
+done:
+	free(xs);
+	free(scratch);
+	sorted_release(&s);
+	return PS_OK;
+}
+
+/* ---- the proportional-hazards test (cox.zph, survival >= 3.0) ---- */
+
+static const char NOTE_ZPH_NO_FIT[] =
+	"the cox model has no estimate (no events, separation or no convergence): no proportional-hazards test";
+static const char NOTE_ZPH_ALIASED[] =
+	"a covariate is constant or collinear with others: it is left out of the proportional-hazards test, as in R";
+static const char NOTE_ZPH_SINGULAR[] = "the information matrix of the proportional-hazards test is singular";
+
+void ps_cox_zph_release(struct ps_cox_zph *zph)
+{
+	if (!zph)
+		return;
+	free(zph->term);
+	zph->term = NULL;
+}
+
+/* R's mean(): a long double sum, then the mean of the residuals added as a correction */
+static double r_mean(const double *v, size_t n)
+{
+	long double s = 0;
+	for (size_t i = 0; i < n; i++)
+		s += v[i];
+	s /= (long double)n;
+	long double t = 0;
+	for (size_t i = 0; i < n; i++)
+		t += v[i] - s;
+	s += t / (long double)n;
+	return (double)s;
+}
+
+struct time_event {
+	double time;
+	int event;
+};
+
+static int cmp_time_event(const void *pa, const void *pb)
+{
+	const struct time_event *a = pa, *b = pb;
+	return a->time < b->time ? -1 : (a->time > b->time);
+}
+
+/*
+ * g(t) of transform = "km": 1 - S(t-), S the Kaplan-Meier of all rows pooled over strata
+ * (survfitKM on the model's y), evaluated just before each row's own time (findInterval with
+ * left.open = TRUE). Fills g[i] for every original row i.
+ */
+static enum ps_status km_transform(const double *tfix, const int *event, size_t n, double *g)
+{
+	struct time_event *te = malloc(n * sizeof(*te));
+	double *ut = malloc(n * sizeof(*ut));     /* distinct times */
+	double *sb = malloc(n * sizeof(*sb));     /* S just before each distinct time */
+	if (!te || !ut || !sb) {
+		free(te);
+		free(ut);
+		free(sb);
+		return PS_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		te[i].time = tfix[i];
+		te[i].event = event[i];
+	}
+	qsort(te, n, sizeof(*te), cmp_time_event);
+	size_t m = 0;
+	double surv = 1;
+	for (size_t i = 0; i < n;) {
+		size_t j = i, d = 0;
+		while (j < n && te[j].time == te[i].time)
+			d += (size_t)te[j++].event;
+		ut[m] = te[i].time;
+		sb[m++] = surv;
+		size_t atrisk = n - i;
+		if (d > 0)
+			surv *= 1 - (double)d / (double)atrisk;
+		i = j;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t lo = 0, hi = m;   /* ut[lo] == tfix[i]: binary search */
+		while (hi - lo > 1) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (ut[mid] <= tfix[i])
+				lo = mid;
+			else
+				hi = mid;
+		}
+		g[i] = 1 - sb[lo];
+	}
+	free(te);
+	free(ut);
+	free(sb);
+	return PS_OK;
+}
+
+/* u' A^-1 u for the k x k row-major A by LU with partial pivoting (R's solve(), LAPACK dgesv) */
+static int lu_quadform(const double *a, const double *u, size_t k, double *out)
+{
+	gsl_matrix *m = gsl_matrix_alloc(k, k);
+	gsl_permutation *perm = gsl_permutation_alloc(k);
+	gsl_vector *b = gsl_vector_alloc(k), *sol = gsl_vector_alloc(k);
+	int rc = -1;
+	if (!m || !perm || !b || !sol)
+		goto out;
+	for (size_t i = 0; i < k; i++) {
+		gsl_vector_set(b, i, u[i]);
+		for (size_t j = 0; j < k; j++)
+			gsl_matrix_set(m, i, j, a[i * k + j]);
+	}
+	int signum;
+	if (gsl_linalg_LU_decomp(m, perm, &signum) != GSL_SUCCESS)
+		goto out;
+	/* R's solve() refuses an exactly singular or numerically singular system (rcond) */
+	for (size_t i = 0; i < k; i++)
+		if (gsl_matrix_get(m, i, i) == 0) {
+			rc = 1;
+			goto out;
+		}
+	if (gsl_linalg_LU_solve(m, perm, b, sol) != GSL_SUCCESS)
+		goto out;
+	double q = 0;
+	for (size_t i = 0; i < k; i++)
+		q += gsl_vector_get(sol, i) * u[i];
+	*out = q;
+	rc = 0;
+out:
+	if (m)
+		gsl_matrix_free(m);
+	if (perm)
+		gsl_permutation_free(perm);
+	if (b)
+		gsl_vector_free(b);
+	if (sol)
+		gsl_vector_free(sol);
+	return rc;
+}
+
+enum ps_status ps_cox_zph(const double *time, const int *event, const double *x, size_t n, size_t p,
+			  const int *strata, const struct ps_cox_options *opt,
+			  const struct ps_cox_fit *fit, struct ps_cox_zph *zph, struct ps_error *err)
+{
+	struct ps_cox_options defaults;
+	if (!opt) {
+		ps_cox_options_init(&defaults);
+		opt = &defaults;
+	}
+	memset(zph, 0, sizeof(*zph));
+	enum ps_status st = validate(time, event, x, n, p, err);
+	if (st != PS_OK)
+		return st;
+	if (fit->n != n || fit->p != p || !fit->coef)
+		return ps_error_set(err, PS_EDATA, "cox.zph: the data are not those of the fit (%zu rows, %zu covariates)",
+				    fit->n, fit->p);
+	zph->p = p;
+	zph->term = calloc(p, sizeof(*zph->term));
+	if (!zph->term)
+		return ps_error_set(err, PS_ENOMEM, "out of memory for the proportional-hazards test");
+	for (size_t j = 0; j < p; j++)
+		nan_test(&zph->term[j]);
+	nan_test(&zph->global);
+
+	size_t m = 0;
+	int estimable = fit->nevent > 0 && fit->converged && !fit->infinite;
+	for (size_t j = 0; j < p; j++)
+		if (fit->coef[j].state == PS_COX_COEF_OK)
+			m++;
+	if (!estimable || m == 0) {
+		zph->note = NOTE_ZPH_NO_FIT;
+		return PS_OK;
+	}
+
+	struct sorted s;
+	st = sorted_init(&s, time, event, n, p, strata, opt->timefix, err);
+	if (st != PS_OK) {
+		ps_cox_zph_release(zph);
+		return st;
+	}
+	size_t m2 = 2 * m;
+	size_t *col = malloc(m * sizeof(*col));            /* kept covariates */
+	double *g = malloc(n * sizeof(*g));                /* centred g(t) per original row */
+	double *eta = malloc(n * sizeof(*eta));            /* linear predictor per original row */
+	double *xc = malloc(n * m * sizeof(*xc));          /* kept columns, centred, original order */
+	double *buf = calloc(4 * m + 2 * m * m + m2 + m2 * m2 + (m + 1) * (m + 1) + m2, sizeof(*buf));
+	if (!col || !g || !eta || !xc || !buf || km_transform(s.tfix, event, n, g) != PS_OK) {
+		st = ps_error_set(err, PS_ENOMEM, "out of memory for the proportional-hazards test");
+		goto out;
+	}
+	double *a = buf, *a2 = a + m, *cmat = a2 + m, *cmat2 = cmat + m * m, *u = cmat2 + m * m;
+	double *imat = u + m2, *sub = imat + m2 * m2, *rhs = sub + (m + 1) * (m + 1);
+
+	for (size_t j = 0, k = 0; j < p; j++)
+		if (fit->coef[j].state == PS_COX_COEF_OK)
+			col[k++] = j;
+
+	/* centre g over the events (all event rows, in input order) */
+	{
+		size_t ne = 0;
+		for (size_t i = 0; i < n; i++)
+			if (event[i])
+				eta[ne++] = g[i];   /* eta as scratch */
+		double gm = r_mean(eta, ne);
+		for (size_t i = 0; i < n; i++)
+			g[i] -= gm;
+	}
+	/* R's linear.predictors: x beta - sum(beta * means), beta 0 for aliased covariates */
+	{
+		double off = 0;
+		for (size_t j = 0; j < p; j++)
+			if (fit->coef[j].state == PS_COX_COEF_OK)
+				off += fit->coef[j].coef * fit->means[j];
+		for (size_t i = 0; i < n; i++) {
+			double e = 0;
+			for (size_t j = 0; j < p; j++)
+				if (fit->coef[j].state == PS_COX_COEF_OK)
+					e += x[i * p + j] * fit->coef[j].coef;
+			eta[i] = e - off;
+		}
+	}
+	/* zph1 recentres the kept columns by their plain means */
+	for (size_t k = 0; k < m; k++) {
+		double t = 0;
+		for (size_t i = 0; i < n; i++)
+			t += x[i * p + col[k]];
+		t /= (double)n;
+		for (size_t i = 0; i < n; i++)
+			xc[i * m + k] = x[i * p + col[k]] - t;
+	}
+
+	/* score and information of (beta, g(t) beta) at (beta-hat, 0), backwards in time */
+	const int efron = fit->ties == PS_COX_EFRON;   /* the fit's method, as R's fit$method */
+	double denom = 0;
+	int cstrat = 0, first = 1;
+	for (ptrdiff_t ip = (ptrdiff_t)n - 1; ip >= 0;) {
+		size_t person = s.order[ip];
+		if (first || s.strat[ip] != cstrat) {
+			first = 0;
+			cstrat = s.strat[ip];
+			denom = 0;
+			memset(a, 0, m * sizeof(*a));
+			memset(cmat, 0, m * m * sizeof(*cmat));
+		}
+		double dtime = s.time[ip];
+		double timewt = g[person];
+		double ndead = 0, deadwt = 0, denom2 = 0;
+		for (; ip >= 0; ip--) {
+			person = s.order[ip];
+			if (s.time[ip] != dtime || s.strat[ip] != cstrat)
+				break;
+			const double *xi = xc + person * m;
+			double risk = exp(eta[person]);
+			if (s.event[ip] == 0) {
+				denom += risk;
+				for (size_t i = 0; i < m; i++) {
+					a[i] += risk * xi[i];
+					for (size_t j = 0; j <= i; j++)
+						cmat[i * m + j] += risk * xi[i] * xi[j];
+				}
+			} else {
+				ndead++;
+				deadwt += 1;
+				denom2 += risk;
+				for (size_t i = 0; i < m; i++) {
+					u[i] += xi[i];
+					u[i + m] += timewt * xi[i];
+					a2[i] += risk * xi[i];
+					for (size_t j = 0; j <= i; j++)
+						cmat2[i * m + j] += risk * xi[i] * xi[j];
+				}
+			}
+		}
+		if (ndead == 0)
+			continue;
+		if (!efron) {
+			denom += denom2;
+			for (size_t i = 0; i < m; i++) {
+				a[i] += a2[i];
+				double mean = a[i] / denom;
+				u[i] -= deadwt * mean;
+				u[i + m] -= timewt * deadwt * mean;
+				for (size_t j = 0; j <= i; j++) {
+					cmat[i * m + j] += cmat2[i * m + j];
+					double t = deadwt * (cmat[i * m + j] - mean * a[j]) / denom;
+					imat[j * m2 + i] += t;
+					imat[j * m2 + i + m] += t * timewt;
+					imat[(j + m) * m2 + i + m] += t * timewt * timewt;
+				}
+			}
+		} else {
+			double wtave = deadwt / ndead;
+			for (int k = 0; k < (int)ndead; k++) {
+				denom += denom2 / ndead;
+				for (size_t i = 0; i < m; i++) {
+					a[i] += a2[i] / ndead;
+					double mean = a[i] / denom;
+					u[i] -= wtave * mean;
+					u[i + m] -= timewt * wtave * mean;
+					for (size_t j = 0; j <= i; j++) {
+						cmat[i * m + j] += cmat2[i * m + j] / ndead;
+						double t = wtave * (cmat[i * m + j] - mean * a[j]) / denom;
+						imat[j * m2 + i] += t;
+						imat[j * m2 + i + m] += timewt * t;
+						imat[(j + m) * m2 + i + m] += timewt * timewt * t;
+					}
+				}
+			}
+		}
+		memset(a2, 0, m * sizeof(*a2));
+		memset(cmat2, 0, m * m * sizeof(*cmat2));
+	}
+	/* the rest of the symmetric matrix, as zph1 fills it */
+	for (size_t i = 0; i < m; i++)
+		for (size_t j = 0; j < i; j++) {
+			imat[i * m2 + j] = imat[j * m2 + i];
+			imat[i * m2 + j + m] = imat[j * m2 + i + m];
+			imat[(i + m) * m2 + j + m] = imat[(j + m) * m2 + i + m];
+		}
+	for (size_t i = 0; i < m; i++)
+		for (size_t j = 0; j < m; j++)
+			imat[(i + m) * m2 + j] = imat[j * m2 + i + m];
+
+	/* per term: the score test of g(t) x_k given the fitted beta (u of beta is set to 0) */
+	int singular = 0;
+	for (size_t t = 0; t < m; t++) {
+		size_t k1 = m + 1;
+		for (size_t i = 0; i < k1; i++) {
+			size_t ri = i < m ? i : m + t;
+			rhs[i] = i < m ? 0 : u[m + t];
+			for (size_t j = 0; j < k1; j++) {
+				size_t cj = j < m ? j : m + t;
+				sub[i * k1 + j] = imat[ri * m2 + cj];
+			}
+		}
+		double q;
+		int rc = lu_quadform(sub, rhs, k1, &q);
+		if (rc < 0) {
+			st = ps_error_set(err, PS_ENOMEM, "out of memory for the proportional-hazards test");
+			goto out;
+		}
+		if (rc > 0)
+			singular = 1;
+		else
+			set_test(&zph->term[col[t]], q, 1);
+	}
+	for (size_t i = 0; i < m2; i++)
+		rhs[i] = i < m ? 0 : u[i];
+	{
+		double q;
+		int rc = lu_quadform(imat, rhs, m2, &q);
+		if (rc < 0) {
+			st = ps_error_set(err, PS_ENOMEM, "out of memory for the proportional-hazards test");
+			goto out;
+		}
+		if (rc > 0)
+			singular = 1;
+		else
+			set_test(&zph->global, q, (double)m);
+	}
+	if (singular)
+		zph->note = NOTE_ZPH_SINGULAR;
+	else if (m < p)
+		zph->note = NOTE_ZPH_ALIASED;
+	st = PS_OK;
+out:
+	free(col);
+	free(g);
+	free(eta);
+	free(xc);
+	free(buf);
+	sorted_release(&s);
+	if (st != PS_OK)
+		ps_cox_zph_release(zph);
+	return st;
+}
