@@ -55,6 +55,7 @@ int ps_parse_bool(const char *s, size_t len, int *out, const char **why);
 struct ps_na_set {
 	size_t count;
 	char **tokens;     /* owned */
+	size_t *lens;      /* owned; lengths of tokens, checked first (this runs for every cell) */
 };
 
 /* Fill set with the default tokens. Returns 0, or -1 when out of memory. */

@@ -19,6 +19,8 @@ struct ps_strmap {
 	size_t count, cap;
 	char *arena;          /* the current arena block (blocks are chained through their first bytes) */
 	size_t arena_used, arena_cap;
+	size_t last;          /* the last key found or added, tried before hashing: rows come */
+	int has_last;         /* grouped by participant and labels repeat, so it usually hits */
 };
 
 /* An empty map. Never fails (allocation happens on first insert). */
@@ -34,7 +36,7 @@ void ps_strmap_release(struct ps_strmap *map);
 int ps_strmap_intern(struct ps_strmap *map, const char *s, size_t len, size_t *index, int *added);
 
 /* Find (s, len): returns 1 and sets *index when present, 0 when absent. */
-int ps_strmap_find(const struct ps_strmap *map, const char *s, size_t len, size_t *index);
+int ps_strmap_find(struct ps_strmap *map, const char *s, size_t len, size_t *index);
 
 /* The key at index (NUL-terminated, owned by the map). */
 const char *ps_strmap_key(const struct ps_strmap *map, size_t index);

@@ -241,11 +241,16 @@ static int na_set_add(struct ps_na_set *set, const char *s, size_t len)
 	if (!grown)
 		return -1;
 	set->tokens = grown;
+	size_t *lens = realloc(set->lens, (set->count + 1) * sizeof(*lens));
+	if (!lens)
+		return -1;
+	set->lens = lens;
 	char *copy = malloc(len + 1);
 	if (!copy)
 		return -1;
 	memcpy(copy, s, len);
 	copy[len] = '\0';
+	set->lens[set->count] = len;
 	set->tokens[set->count++] = copy;
 	return 0;
 }
@@ -259,6 +264,7 @@ int ps_na_set_init_list(struct ps_na_set *set, const char *list)
 {
 	set->count = 0;
 	set->tokens = NULL;
+	set->lens = NULL;
 	for (const char *p = list;;) {
 		size_t len = strcspn(p, ",");
 		if (na_set_add(set, p, len) != 0) {
@@ -275,7 +281,7 @@ int ps_na_set_init_list(struct ps_na_set *set, const char *list)
 int ps_na_set_has(const struct ps_na_set *set, const char *s, size_t len)
 {
 	for (size_t i = 0; i < set->count; i++)
-		if (strlen(set->tokens[i]) == len && memcmp(set->tokens[i], s, len) == 0)
+		if (set->lens[i] == len && memcmp(set->tokens[i], s, len) == 0)
 			return 1;
 	return 0;
 }
@@ -285,7 +291,9 @@ void ps_na_set_release(struct ps_na_set *set)
 	for (size_t i = 0; i < set->count; i++)
 		free(set->tokens[i]);
 	free(set->tokens);
+	free(set->lens);
 	set->tokens = NULL;
+	set->lens = NULL;
 	set->count = 0;
 }
 

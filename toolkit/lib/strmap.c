@@ -55,14 +55,26 @@ static size_t probe(const struct ps_strmap *map, const char *s, size_t len, uint
 	}
 }
 
-int ps_strmap_find(const struct ps_strmap *map, const char *s, size_t len, size_t *index)
+static int is_last(const struct ps_strmap *map, const char *s, size_t len)
 {
+	return map->has_last && map->key_lens[map->last] == len && memcmp(map->keys[map->last], s, len) == 0;
+}
+
+int ps_strmap_find(struct ps_strmap *map, const char *s, size_t len, size_t *index)
+{
+	if (is_last(map, s, len)) {
+		*index = map->last;
+		return 1;
+	}
 	if (map->nslots == 0)
 		return 0;
 	int found;
 	size_t i = probe(map, s, len, hash_bytes(s, len), &found);
-	if (found)
+	if (found) {
 		*index = map->slots[i] - 1;
+		map->last = *index;
+		map->has_last = 1;
+	}
 	return found;
 }
 
@@ -106,6 +118,12 @@ int ps_strmap_intern(struct ps_strmap *map, const char *s, size_t len, size_t *i
 {
 	if (len > UINT32_MAX || map->count >= UINT32_MAX - 1)
 		return -1;
+	if (is_last(map, s, len)) {
+		*index = map->last;
+		if (added)
+			*added = 0;
+		return 0;
+	}
 	if (map->nslots == 0 && rehash(map, 64) != 0)
 		return -1;
 	uint64_t h = hash_bytes(s, len);
@@ -113,6 +131,8 @@ int ps_strmap_intern(struct ps_strmap *map, const char *s, size_t len, size_t *i
 	size_t i = probe(map, s, len, h, &found);
 	if (found) {
 		*index = map->slots[i] - 1;
+		map->last = *index;
+		map->has_last = 1;
 		if (added)
 			*added = 0;
 		return 0;
@@ -146,6 +166,8 @@ int ps_strmap_intern(struct ps_strmap *map, const char *s, size_t len, size_t *i
 		return -1;
 	}
 	*index = k;
+	map->last = k;
+	map->has_last = 1;
 	if (added)
 		*added = 1;
 	return 0;
