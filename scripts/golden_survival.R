@@ -90,6 +90,9 @@ ev <- rexp(nbig, rate = c(0.10, 0.07, 0.05)[grp] * c(1, 1.3, 0.8)[site])
 cens <- runif(nbig, 0, 30)
 adv$big <- data.frame(time = round(pmin(ev, cens), 1), status = as.integer(ev <= cens),
                       group = grp, stratum = site)
+# two groups far apart: the p-value is far in the tail (checks the chi-square tail's precision)
+adv$separated <- data.frame(time = c(seq(1, 60, length.out = 120), seq(40, 200, length.out = 120)),
+                            status = rep(c(1, 1, 1, 0), 60), group = rep(c(1, 2), each = 120))
 for (nm in names(adv)) save_csv(adv[[nm]], nm)
 
 # ---- 2. read back, as the C tests do ------------------------------------------------------
@@ -102,7 +105,7 @@ km_cases <- list(
 	lung_all = list(file = "lung", group = NULL),
 	ovarian = list(file = "ovarian", group = "rx"),
 	big = list(file = "big", group = "group"))
-for (nm in setdiff(names(adv), "big")) km_cases[[nm]] <- list(file = nm, group = "group")
+for (nm in setdiff(names(adv), c("big", "separated"))) km_cases[[nm]] <- list(file = nm, group = "group")
 
 ctypes <- c(log = "log", loglog = "log-log", plain = "plain")
 probs <- c(0, 0.1, 0.25, 0.5, 0.75, 0.9, 1)

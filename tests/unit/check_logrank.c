@@ -43,6 +43,7 @@ static const struct lr_case cases[] = {
 	{ "heavy_ties", "heavy_ties", "group", NULL },
 	{ "flat_half", "flat_half", "group", NULL },
 	{ "single", "single", "group", NULL },
+	{ "separated", "separated", "group", NULL },
 };
 
 static const struct {
@@ -50,7 +51,7 @@ static const struct {
 	const char *key;
 } rhos[] = { { 0, "rho0" }, { 1, "rho10" }, { 0.5, "rho5" } };
 
-static double max_diff;
+static double max_diff, max_rel;
 static size_t n_compared;
 
 static void check(double got, const char *key)
@@ -61,6 +62,8 @@ static void check(double got, const char *key)
 		if (fabs(got - want) / scale > max_diff)
 			max_diff = fabs(got - want) / scale;
 	}
+	if (isfinite(want) && isfinite(got) && want != 0 && fabs(got - want) / fabs(want) > max_rel)
+		max_rel = fabs(got - want) / fabs(want);
 	n_compared++;
 	ck_assert_close(got, want, TOL, key);
 }
@@ -186,6 +189,10 @@ START_TEST(survdiff_matches_r)
 			if (lr.df >= 1) {
 				check(lr.chisq, KEY("lr.%s.%s.chisq", pre, rk));
 				check(lr.p_value, KEY("lr.%s.%s.p", pre, rk));
+				/* p-values also to 1e-9 of themselves, down to the far tail (separated: ~1e-30) */
+				double pw = golden(GOLDEN, key);
+				ck_assert_msg(fabs(lr.p_value - pw) <= TOL * pw, "%s = %.17g, want %.17g relative", key,
+					      lr.p_value, pw);
 				ck_assert_ptr_null(lr.note);
 			} else {
 				/* R prints chisq 0 on df <= 0; peerstat says there is no test */
@@ -197,7 +204,7 @@ START_TEST(survdiff_matches_r)
 		}
 		unload(&L);
 	}
-	printf("check_logrank: %zu figures compared with R, max relative difference %.3g\n", n_compared, max_diff);
+	printf("check_logrank: %zu figures compared with R, max difference %.3g (relative, absolute below 1), max plain relative difference %.3g\n", n_compared, max_diff, max_rel);
 }
 END_TEST
 
