@@ -60,8 +60,8 @@ enum ps_status ps_surv_table_add(struct ps_surv_table *t, double time, double ev
 
 /*
  * Add every count of src to dst (src is left as it is, finished or not). The result is exactly
- * the table of all rows added to either. Returns PS_OK or PS_ENOMEM (dst then holds part of
- * src: discard it).
+ * the table of all rows added to either. Returns PS_OK, PS_EINTERNAL when dst and src are the
+ * same table, or PS_ENOMEM (dst then holds part of src: discard it).
  */
 enum ps_status ps_surv_table_merge(struct ps_surv_table *dst, const struct ps_surv_table *src);
 
@@ -179,8 +179,8 @@ struct ps_rmst {
  * Restricted mean survival time up to tau and its standard error as print(fit, rmean = tau):
  * rmst = integral of S from 0 to tau; var = sum over event times t_j <= tau of
  * A_j^2 d_j / (n_j (n_j - d_j)) (a term is 0 where n_j = d_j), A_j the area under S from t_j to
- * tau. Beyond the last observed time S is carried on flat (as R does; note set). Returns
- * PS_EUSAGE when tau is negative or not finite.
+ * tau. Beyond the last observed time S is carried on flat (as R does; note set). An empty
+ * curve gives NAN and a note. Returns PS_EUSAGE when tau is negative or not finite.
  */
 enum ps_status ps_km_rmst(const struct ps_km *km, double tau, struct ps_rmst *out);
 
@@ -210,6 +210,7 @@ struct ps_rmst_diff {
  * Difference of restricted means (treatment - control) with a normal confidence interval at
  * conf_level and a two-sided p-value. Returns PS_EUSAGE when the two taus differ or conf_level
  * is not in (0, 1). A zero se gives NAN z, p and a note; the interval is then [diff, diff].
+ * A NAN restricted mean (empty group) gives NAN figures and that group's note.
  */
 enum ps_status ps_rmst_diff(const struct ps_rmst *treatment, const struct ps_rmst *control,
 			    double conf_level, struct ps_rmst_diff *out);

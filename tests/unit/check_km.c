@@ -371,6 +371,19 @@ START_TEST(fit_needs_finished_table_and_valid_level)
 	ck_assert_int_eq(ps_km_median(&km, &q), PS_OK);
 	ck_assert(isnan(q.time));
 	ck_assert(isnan(ps_km_last_time(&km)));
+	/* and no restricted mean: NAN, and the difference with a real group says why */
+	struct ps_rmst r0, r1;
+	struct ps_rmst_diff d;
+	ck_assert_int_eq(ps_km_rmst(&km, 5, &r0), PS_OK);
+	ck_assert(isnan(r0.rmst) && isnan(r0.se));
+	ck_assert_ptr_nonnull(r0.note);
+	r1.tau = 5;
+	r1.rmst = 4;
+	r1.se = 0.5;
+	r1.note = NULL;
+	ck_assert_int_eq(ps_rmst_diff(&r1, &r0, 0.95, &d), PS_OK);
+	ck_assert(isnan(d.diff) && isnan(d.se) && isnan(d.p_value));
+	ck_assert_ptr_eq(d.note, r0.note);
 	ps_km_release(&km);
 }
 END_TEST

@@ -532,6 +532,11 @@ enum ps_status ps_km_rmst(const struct ps_km *km, double tau, struct ps_rmst *ou
 	out->tau = tau;
 	if (!isfinite(tau) || tau < 0)
 		return PS_EUSAGE;
+	if (km->n_rows == 0) {
+		out->rmst = out->se = NAN;
+		out->note = NOTE_EMPTY;
+		return PS_OK;
+	}
 	size_t keep = 0;
 	while (keep < km->n_rows && km->rows[keep].time <= tau)
 		keep++;
@@ -556,9 +561,7 @@ enum ps_status ps_km_rmst(const struct ps_km *km, double tau, struct ps_rmst *ou
 	}
 	out->rmst = mean;
 	out->se = sqrt(var);
-	if (km->n_rows == 0)
-		out->note = NOTE_EMPTY;
-	else if (tau > ps_km_last_time(km))
+	if (tau > ps_km_last_time(km))
 		out->note = NOTE_RMST_EXTEND;
 	return PS_OK;
 }
@@ -575,14 +578,20 @@ enum ps_status ps_rmst_diff(const struct ps_rmst *treatment, const struct ps_rms
 	out->se = sqrt(treatment->se * treatment->se + control->se * control->se);
 	out->ci_lower = out->diff - z * out->se;
 	out->ci_upper = out->diff + z * out->se;
+	/* a NAN input (an empty group) propagates; its note says why */
+	const char *inherited = treatment->note ? treatment->note : control->note;
 	if (out->se > 0) {
 		out->z = out->diff / out->se;
 		out->p_value = 2 * gsl_cdf_ugaussian_Q(fabs(out->z));
+		out->note = inherited;
 	} else {
 		out->z = out->p_value = NAN;
-		out->note = isnan(out->se) ? treatment->note : NOTE_RMST_SE_ZERO;
+		if (isnan(out->se) || isnan(out->diff))
+			out->note = isnan(treatment->rmst) ? treatment->note : control->note;
+		else
+			out->note = NOTE_RMST_SE_ZERO;
+		if (!out->note)
+			out->note = inherited;
 	}
-	if (!out->note)
-		out->note = treatment->note ? treatment->note : control->note;
 	return PS_OK;
 }
