@@ -368,10 +368,10 @@ static long approx_index(const double *u, size_t m, double shift, double p)
 
 /*
  * survival:::findq(x, y, p, tol) for one p, where x = c(0, time) and y = c(0, 1 - curve).
- * ux, uy and order are scratch arrays of n entries.
+ * ux, uy, order and dup are scratch arrays of n entries.
  */
 static double findq(const double *x, const double *y, size_t n, double p, double tol,
-		    double *ux, double *uy, struct yi *order)
+		    double *ux, double *uy, struct yi *order, unsigned char *dup)
 {
 	double ymax = -INFINITY;
 	for (size_t i = 0; i < n; i++)
@@ -390,18 +390,17 @@ static double findq(const double *x, const double *y, size_t n, double p, double
 		order[i].i = i;
 	}
 	qsort(order, n, sizeof(*order), yi_cmp);
-	for (size_t i = 0; i < n; i++)
-		ux[i] = 0;   /* 1 marks a duplicate */
+	memset(dup, 0, n);
 	for (size_t k = 1; k < n; k++) {
 		int same = (isnan(order[k].y) && isnan(order[k - 1].y)) || order[k].y == order[k - 1].y;
 		if (same)
-			ux[order[k].i] = 1;
+			dup[order[k].i] = 1;
 	}
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (ux[i] != 0)
+		if (dup[i])
 			continue;
-		ux[m] = x[i];   /* m <= i: the mark at i was read before being overwritten */
+		ux[m] = x[i];
 		uy[m] = y[i];
 		m++;
 	}
@@ -429,9 +428,11 @@ enum ps_status ps_km_quantile(const struct ps_km *km, double p, struct ps_km_qua
 	size_t n = km->n_rows + 1;
 	double *buf = malloc(4 * n * sizeof(*buf));
 	struct yi *order = malloc(n * sizeof(*order));
-	if (!buf || !order) {
+	unsigned char *dup = malloc(n);
+	if (!buf || !order || !dup) {
 		free(buf);
 		free(order);
+		free(dup);
 		return PS_ENOMEM;
 	}
 	double *x = buf, *y = buf + n, *ux = buf + 2 * n, *uy = buf + 3 * n;
@@ -444,16 +445,17 @@ enum ps_status ps_km_quantile(const struct ps_km *km, double p, struct ps_km_qua
 
 	for (size_t i = 0; i < km->n_rows; i++)
 		y[i + 1] = 1 - km->rows[i].survival;
-	out->time = findq(x, y, n, p, tol, ux, uy, order);
+	out->time = findq(x, y, n, p, tol, ux, uy, order, dup);
 	/* doquant: the lower limit of the quantile comes from the lower curve */
 	for (size_t i = 0; i < km->n_rows; i++)
 		y[i + 1] = 1 - km->rows[i].ci_lower;
-	out->lower = findq(x, y, n, p, tol, ux, uy, order);
+	out->lower = findq(x, y, n, p, tol, ux, uy, order, dup);
 	for (size_t i = 0; i < km->n_rows; i++)
 		y[i + 1] = 1 - km->rows[i].ci_upper;
-	out->upper = findq(x, y, n, p, tol, ux, uy, order);
+	out->upper = findq(x, y, n, p, tol, ux, uy, order, dup);
 	free(buf);
 	free(order);
+	free(dup);
 
 	if (isnan(out->time))
 		out->note = NOTE_Q_NOT_REACHED;
