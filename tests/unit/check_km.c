@@ -190,7 +190,7 @@ static void load_case(const struct km_case *c, struct loaded *L)
 	}
 	L->n_groups = nl;
 	for (size_t g = 0; g < nl; g++) {
-		snprintf(L->gname[g], sizeof(L->gname[g]), "g%zu", group ? g + 1 : 0);
+		snprintf(L->gname[g], sizeof(L->gname[g]), "g%u", (unsigned)((group ? g + 1 : 0) % 100000));
 		ps_surv_table_init(&L->table[g]);
 	}
 	for (size_t i = 0; i < n; i++) {
