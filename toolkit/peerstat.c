@@ -20,6 +20,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "validate", cmd_validate, cmd_validate_usage, "check an input file and report what it holds" },
+	{ "survival", cmd_survival, cmd_survival_usage, "Kaplan-Meier, log-rank and Cox: time to an event, two groups" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -11,5 +11,7 @@
 
 enum ps_status cmd_validate(int argc, char **argv);
 extern const char cmd_validate_usage[];
+enum ps_status cmd_survival(int argc, char **argv);
+extern const char cmd_survival_usage[];
 
 #endif

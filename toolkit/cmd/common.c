@@ -224,3 +224,113 @@ enum ps_status ps_reject_row(struct ps_rejects *rejects, struct ps_error *err, c
 	err->status = PS_EDATA;
 	return ps_rejects_add(rejects, err);
 }
+
+long ps_parse_number_list(const struct ps_common *common, const char *option, const char *list, double **out)
+{
+	size_t count = 1;
+	for (const char *p = list; *p; p++)
+		count += *p == ',';
+	double *values = malloc(count * sizeof(*values));
+	if (!values) {
+		ps_usage_error(common, "out of memory");
+		return -1;
+	}
+	size_t n = 0;
+	for (const char *p = list;;) {
+		size_t len = strcspn(p, ",");
+		if (!ps_parse_double(p, len, &values[n], NULL)) {
+			ps_usage_error(common, "%s takes numbers separated by commas, not '%.*s'", option, (int)len, p);
+			free(values);
+			return -1;
+		}
+		n++;
+		if (p[len] == '\0')
+			break;
+		p += len + 1;
+	}
+	*out = values;
+	return (long)n;
+}
+
+long ps_split_names(const struct ps_common *common, const char *option, const char *list, char ***names, char **storage)
+{
+	size_t count = 1;
+	for (const char *p = list; *p; p++)
+		count += *p == ',';
+	char *copy = strdup(list);
+	char **items = malloc(count * sizeof(*items));
+	if (!copy || !items) {
+		free(copy);
+		free(items);
+		ps_usage_error(common, "out of memory");
+		return -1;
+	}
+	size_t n = 0;
+	for (char *p = copy;;) {
+		size_t len = strcspn(p, ",");
+		int last = p[len] == '\0';
+		p[len] = '\0';
+		if (len == 0) {
+			ps_usage_error(common, "%s has an empty name in '%s'", option, list);
+			free(copy);
+			free(items);
+			return -1;
+		}
+		items[n++] = p;
+		if (last)
+			break;
+		p += len + 1;
+	}
+	*names = items;
+	*storage = copy;
+	return (long)n;
+}
+
+enum ps_status ps_parse_conf(const struct ps_common *common, const char *arg, double *conf)
+{
+	double v;
+	if (!ps_parse_double(arg, strlen(arg), &v, NULL) || !(v > 0 && v < 1))
+		return ps_usage_error(common, "--conf takes a level between 0 and 1 (e.g. 0.95), not '%s'", arg);
+	*conf = v;
+	return PS_OK;
+}
+
+void ps_groups_init(struct ps_groups *groups)
+{
+	memset(groups, 0, sizeof(*groups));
+	groups->column = "cohort";
+	groups->label[PS_GROUP_TREATMENT] = "peer";
+	groups->label[PS_GROUP_CONTROL] = "therapy_only";
+}
+
+int ps_groups_classify(struct ps_groups *groups, const struct ps_na_set *na, const char *s, size_t len,
+		       enum ps_status *status, struct ps_error *err)
+{
+	*status = PS_OK;
+	for (int g = 0; g < 2; g++)
+		if (strlen(groups->label[g]) == len && memcmp(groups->label[g], s, len) == 0)
+			return g;
+	if (ps_na_set_has(na, s, len)) {
+		groups->missing_rows++;
+		return PS_GROUP_NONE;
+	}
+	if (groups->ignore_other) {
+		groups->other_rows++;
+		return PS_GROUP_NONE;
+	}
+	ps_error_copy(err->column_name, sizeof(err->column_name), groups->column, strlen(groups->column));
+	ps_error_copy(err->value, sizeof(err->value), s, len);
+	snprintf(err->expected, sizeof(err->expected), "'%s' or '%s'", groups->label[PS_GROUP_TREATMENT],
+		 groups->label[PS_GROUP_CONTROL]);
+	*status = ps_error_set(err, PS_EDATA,
+			       "a group that is neither treatment nor control (set them with --treatment and --control, or "
+			       "pass --ignore-other-groups)");
+	return PS_GROUP_NONE;
+}
+
+void ps_groups_json(struct ps_doc *doc, cJSON *input, const struct ps_groups *groups)
+{
+	cJSON *left = ps_json_object(doc, input, "groups_left_out");
+	ps_json_int(doc, left, "missing_group", (int64_t)groups->missing_rows);
+	ps_json_int(doc, left, "other_groups", (int64_t)groups->other_rows);
+}

@@ -114,3 +114,48 @@ enum ps_status ps_write_doc(const struct ps_common *common, struct ps_doc *doc);
 enum ps_status ps_reject_row(struct ps_rejects *rejects, struct ps_error *err, const char *display, unsigned long line);
 
 #endif
+
+/*
+ * Parse a comma-separated list of finite numbers ("30,60,90") into a malloc'ed array the caller
+ * frees. Returns the count, or -1 (usage message printed, naming option) when an item is bad.
+ */
+long ps_parse_number_list(const struct ps_common *common, const char *option, const char *list, double **out);
+
+/*
+ * Split a comma-separated list of names ("age,baseline") into a malloc'ed array of pointers
+ * into a malloc'ed copy (*storage); the caller frees both. Returns the count, or -1 (usage
+ * message printed) for an empty name.
+ */
+long ps_split_names(const struct ps_common *common, const char *option, const char *list, char ***names, char **storage);
+
+/* Parse a confidence level strictly between 0 and 1 (--conf). Returns PS_OK or PS_EUSAGE. */
+enum ps_status ps_parse_conf(const struct ps_common *common, const char *arg, double *conf);
+
+/*
+ * The two groups every comparison is about: --group COL (default cohort), --treatment LABEL
+ * (default peer) and --control LABEL (default therapy_only) fix the direction of every
+ * difference, ratio and effect. Other labels are an error unless --ignore-other-groups.
+ */
+enum { PS_GROUP_CONTROL = 0, PS_GROUP_TREATMENT = 1, PS_GROUP_NONE = -1 };
+
+struct ps_groups {
+	const char *column;          /* --group */
+	const char *label[2];        /* [PS_GROUP_CONTROL], [PS_GROUP_TREATMENT] */
+	int ignore_other;
+	unsigned long other_rows;    /* rows of other groups (ignored) */
+	unsigned long missing_rows;  /* rows with a missing group (excluded, counted) */
+};
+
+void ps_groups_init(struct ps_groups *groups);
+
+/*
+ * Which group a group cell is in: PS_GROUP_TREATMENT or PS_GROUP_CONTROL, or PS_GROUP_NONE for
+ * a row to leave out (missing group: counted; another label under --ignore-other-groups:
+ * counted). Another label without --ignore-other-groups is PS_EDATA in *status with err
+ * filled (column set by the caller).
+ */
+int ps_groups_classify(struct ps_groups *groups, const struct ps_na_set *na, const char *s, size_t len,
+		       enum ps_status *status, struct ps_error *err);
+
+/* Add "groups_left_out": {"missing_group": n, "other_groups": n} to the input object. */
+void ps_groups_json(struct ps_doc *doc, cJSON *input, const struct ps_groups *groups);
