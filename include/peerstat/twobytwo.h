@@ -107,11 +107,13 @@ enum ps_status ps_chisq_2x2(const struct ps_twobytwo *t, int correct, struct ps_
  * conditional probabilities of the tables no more likely than the observed one (relative
  * tolerance 1 + 1e-7, as R); the conditional MLE of the odds ratio and the exact conditional
  * interval are found to about 1e-12 relative (R's uniroot stops near 1e-4; see docs). A zero
- * cell gives estimate 0 or INFINITY and interval bound 0 or INFINITY as R. Allocates a work
- * array of hi - lo + 1 doubles, freed before return; tables whose support exceeds
- * PS_FISHER_MAX_SUPPORT get NAN with a note. Returns PS_ENOMEM, PS_EDATA, PS_EUSAGE or PS_OK.
+ * cell gives estimate 0 or INFINITY and interval bound 0 or INFINITY as R; a zero margin (one
+ * possible table) p = 1, interval [0, INFINITY] and estimate NAN with a note (R says 0). No
+ * allocation. Tables whose null distribution has a standard deviation above
+ * PS_FISHER_MAX_SD (billions of subjects) get NAN with a note. Returns PS_EDATA, PS_EUSAGE
+ * (conf_level not in (0, 1)) or PS_OK.
  */
-#define PS_FISHER_MAX_SUPPORT ((uint64_t)1 << 24)
+#define PS_FISHER_MAX_SD 20000.0
 enum ps_status ps_fisher_2x2(const struct ps_twobytwo *t, double conf_level, struct ps_fisher_2x2 *out);
 
 /*
@@ -138,7 +140,7 @@ enum ps_status ps_odds_ratio(const struct ps_twobytwo *t, double conf_level, str
 /*
  * All of the above for one table at confidence conf_level (0.95 in peerstat's default).
  * out is filled completely on PS_OK. Returns PS_EDATA for an invalid table, PS_EUSAGE for a
- * conf_level outside (0, 1), PS_ENOMEM when Fisher's work array cannot be allocated.
+ * conf_level outside (0, 1). No allocation.
  */
 enum ps_status ps_twobytwo_compute(const struct ps_twobytwo *t, double conf_level,
 				   struct ps_twobytwo_result *out);

@@ -8,7 +8,6 @@
 
 #include <float.h>
 #include <math.h>
-#include <stdlib.h>
 
 #include <gsl/gsl_cdf.h>
 
@@ -34,7 +33,8 @@ static const char N_FISHER_ZERO[] = "a zero cell: the conditional MLE odds ratio
 				    "bound 0 (as R)";
 static const char N_FISHER_INF[] = "a zero cell: the conditional MLE odds ratio is infinite and the "
 				   "upper bound infinite (as R)";
-static const char N_FISHER_BIG[] = "table too large for the exact test (support above 2^24 tables)";
+static const char N_FISHER_BIG[] = "table too large for the exact test (null standard deviation above "
+				   "20000, billions of subjects); see the chi-square test";
 static const char N_FISHER_ROOT[] = "the conditional odds ratio equation has no root in range";
 static const char N_RR_ZERO[] = "no events in the treatment group: risk ratio 0, the Katz interval "
 				"is undefined; see Fisher's exact interval";
@@ -251,21 +251,46 @@ static double log_dbinom(double x, double n, double p, double q)
 
 /*
  * The conditional distribution of the treatment-event cell given the margins: support
- * lo..lo+len-1, log weights logdc[i] (R's dhyper(support, m, n, k, log = TRUE)), observed cell
- * at index ix. Under odds ratio exp(theta) the weights are logdc[i] + theta * i (the shift by
- * theta * lo cancels in the normalisation).
+ * lo..lo+len-1, observed cell at index ix. logdc(i) is R's dhyper(lo + i, m, n, k, log = TRUE);
+ * under odds ratio exp(theta) the log weights are logdc(i) + theta * i (the shift by theta * lo
+ * cancels in the normalisation). The log densities are computed when needed, not stored: the
+ * sums only visit the terms near the mode, so a table of 10^9 subjects needs no memory.
  */
 struct nchg {
-	double *logdc;
+	double m, n, k;         /* R's names: events, non-events, treatment row */
+	double lo;
 	size_t len;
 	size_t ix;
+	double p, q;            /* k / (m + n) and its complement, Loader's reference binomial */
+	double lnorm;           /* log dbinom(k; m + n, p) */
 };
 
+static void nchg_init(struct nchg *h, uint64_t m, uint64_t n, uint64_t k, uint64_t lo, uint64_t hi,
+		      uint64_t x)
+{
+	h->m = (double)m;
+	h->n = (double)n;
+	h->k = (double)k;
+	h->lo = (double)lo;
+	h->len = (size_t)(hi - lo + 1);
+	h->ix = (size_t)(x - lo);
+	double total = h->m + h->n;
+	h->p = h->k / total;
+	h->q = (total - h->k) / total;
+	h->lnorm = log_dbinom(h->k, total, h->p, h->q);
+}
+
+static double nchg_logdc(const struct nchg *h, size_t i)
+{
+	double s = h->lo + (double)i;
+	return log_dbinom(s, h->m, h->p, h->q) + log_dbinom(h->k - s, h->n, h->p, h->q) - h->lnorm;
+}
+
 struct nchg_sums {
-	double total;   /* sum of the weights (relative to the largest) */
-	double le;      /* weights of the support at or below the observed cell */
-	double ge;      /* at or above */
-	double dev;     /* sum of weight * (i - ix): total * (mean - observed) */
+	/* weights relative to the largest, d = i - ix the distance from the observed cell */
+	double s, d1, d2;       /* sum of w, w d, w d^2 */
+	double sle, dle;        /* sum of w, w d over d <= 0 */
+	double sge, dge;        /* sum of w, w d over d >= 0 */
 };
 
 /* the index of the largest weight at theta: the log weights are concave in i */
@@ -274,7 +299,7 @@ static size_t nchg_mode(const struct nchg *h, double theta)
 	size_t lo = 0, hi = h->len - 1;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (h->logdc[mid + 1] - h->logdc[mid] + theta > 0)
+		if (nchg_logdc(h, mid + 1) - nchg_logdc(h, mid) + theta > 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -283,36 +308,44 @@ static size_t nchg_mode(const struct nchg *h, double theta)
 }
 
 /*
- * Weights further than 750 below the largest are below the smallest subnormal double: R's
- * exp(d - max(d)) makes them exact zeros, and the walk from the mode stops there (concavity),
- * which keeps tables of 10^6 subjects fast.
+ * Weights more than 750 below the largest are below the smallest subnormal double: R's
+ * exp(d - max(d)) makes them exact zeros, so the p-value walks from the mode out to there
+ * (concavity: everything further is smaller). The root equations need less: weights below
+ * exp(-60) of the largest change no sum by more than 1e-24 relative.
  */
-#define NCHG_CUTOFF 750.0
+#define NCHG_CUTOFF_P 750.0
+#define NCHG_CUTOFF_ROOT 60.0
 
 static void nchg_add(struct nchg_sums *s, const struct nchg *h, size_t i, double w)
 {
-	s->total += w;
-	if (i <= h->ix)
-		s->le += w;
-	if (i >= h->ix)
-		s->ge += w;
-	s->dev += w * ((double)i - (double)h->ix);
+	double d = (double)i - (double)h->ix;
+	s->s += w;
+	s->d1 += w * d;
+	s->d2 += w * d * d;
+	if (d <= 0) {
+		s->sle += w;
+		s->dle += w * d;
+	}
+	if (d >= 0) {
+		s->sge += w;
+		s->dge += w * d;
+	}
 }
 
-static void nchg_sums(const struct nchg *h, double theta, struct nchg_sums *s)
+static void nchg_sums(const struct nchg *h, double theta, double cutoff, struct nchg_sums *s)
 {
 	size_t m = nchg_mode(h, theta);
-	double top = h->logdc[m] + theta * (double)m;
-	s->total = s->le = s->ge = s->dev = 0;
+	double top = nchg_logdc(h, m) + theta * (double)m;
+	*s = (struct nchg_sums){ 0 };
 	for (size_t i = m + 1; i-- > 0;) {
-		double l = h->logdc[i] + theta * (double)i - top;
-		if (l < -NCHG_CUTOFF)
+		double l = nchg_logdc(h, i) + theta * (double)i - top;
+		if (l < -cutoff)
 			break;
 		nchg_add(s, h, i, exp(l));
 	}
 	for (size_t i = m + 1; i < h->len; i++) {
-		double l = h->logdc[i] + theta * (double)i - top;
-		if (l < -NCHG_CUTOFF)
+		double l = nchg_logdc(h, i) + theta * (double)i - top;
+		if (l < -cutoff)
 			break;
 		nchg_add(s, h, i, exp(l));
 	}
@@ -320,41 +353,52 @@ static void nchg_sums(const struct nchg *h, double theta, struct nchg_sums *s)
 
 enum nchg_equation { EQ_MEAN, EQ_LOWER_TAIL, EQ_UPPER_TAIL };
 
-/* increasing in theta for EQ_MEAN and EQ_UPPER_TAIL, decreasing for EQ_LOWER_TAIL */
-static double nchg_equation(const struct nchg *h, enum nchg_equation eq, double alpha, double theta)
+/*
+ * The equation at theta, made increasing, and its derivative: E[X] - x (derivative Var X),
+ * P(X >= x) - alpha and alpha - P(X <= x) (derivatives the covariances of the tail indicator
+ * with X).
+ */
+static double nchg_equation(const struct nchg *h, enum nchg_equation eq, double alpha, double theta,
+			    double *deriv)
 {
 	struct nchg_sums s;
-	nchg_sums(h, theta, &s);
+	nchg_sums(h, theta, NCHG_CUTOFF_ROOT, &s);
+	double mean = s.d1 / s.s;       /* E[X] - x */
 	switch (eq) {
 	case EQ_MEAN:
-		return s.dev / s.total;
-	case EQ_LOWER_TAIL:
-		return s.le / s.total - alpha;
+		*deriv = s.d2 / s.s - mean * mean;
+		return mean;
 	case EQ_UPPER_TAIL:
-		return s.ge / s.total - alpha;
+		*deriv = s.dge / s.s - s.sge / s.s * mean;
+		return s.sge / s.s - alpha;
+	case EQ_LOWER_TAIL:
+		*deriv = -(s.dle / s.s - s.sle / s.s * mean);
+		return alpha - s.sle / s.s;
 	}
+	*deriv = NAN;
 	return NAN;
 }
 
 /*
- * Solve the monotone equation for theta = log(odds ratio) by bracketing outwards from 0 and
- * bisection down to an interval of 1e-14 (relative error of the odds ratio). Bisection needs
- * about 60 evaluations and, unlike R's uniroot with its default tol of 1.2e-4, cannot stop
- * early. Returns the odds ratio, or NAN when no sign change is found (cannot happen for an
- * observed cell strictly inside the support).
+ * Solve the equation for theta = log(odds ratio): bracket outwards from 0, then Newton steps
+ * kept inside the bracket (bisection when a step would leave it or stalls), until a step is
+ * below 1e-15 (relative error of the odds ratio). R's uniroot with its default tol stops near
+ * 1e-4 instead. Returns the odds ratio, or NAN when no sign change is found (cannot happen for
+ * an observed cell strictly inside the support).
  */
 static double nchg_solve(const struct nchg *h, enum nchg_equation eq, double alpha)
 {
-	double sign = eq == EQ_LOWER_TAIL ? -1 : 1;     /* make it increasing */
-	double f0 = sign * nchg_equation(h, eq, alpha, 0);
+	double df;
+	double f0 = nchg_equation(h, eq, alpha, 0, &df);
 	if (f0 == 0)
 		return 1;
+	/* lo: f < 0, hi: f > 0 */
 	double dir = f0 < 0 ? 1 : -1;
-	double a = 0, b = 0, step = 1;
+	double prev = 0, b = 0, fb = f0, step = 1;
 	for (;;) {
-		a = b;
+		prev = b;
 		b = dir * step;
-		double fb = sign * nchg_equation(h, eq, alpha, b);
+		fb = nchg_equation(h, eq, alpha, b, &df);
 		if (fb == 0)
 			return exp(b);
 		if ((fb > 0) != (f0 > 0))
@@ -363,47 +407,53 @@ static double nchg_solve(const struct nchg *h, enum nchg_equation eq, double alp
 			return NAN;
 		step *= 2;
 	}
-	double lo = a < b ? a : b, hi = a < b ? b : a;
-	for (int it = 0; it < 200 && hi - lo > 1e-14 * (fabs(lo) > 1 ? fabs(lo) : 1); it++) {
-		double mid = lo + (hi - lo) / 2;
-		if (mid <= lo || mid >= hi)
-			break;
-		double fm = sign * nchg_equation(h, eq, alpha, mid);
-		if (fm == 0)
-			return exp(mid);
-		if (fm < 0)
-			lo = mid;
+	double lo = dir > 0 ? prev : b, hi = dir > 0 ? b : prev;
+	double x = b, f = fb;
+	for (int it = 0; it < 200; it++) {
+		double nx = x - f / df;
+		if (!(df > 0) || !(nx > lo && nx < hi))
+			nx = lo + (hi - lo) / 2;
+		double tol = 1e-15 * (fabs(nx) > 1 ? fabs(nx) : 1);
+		if (fabs(nx - x) <= tol || hi - lo <= tol)
+			return exp(nx);
+		x = nx;
+		f = nchg_equation(h, eq, alpha, x, &df);
+		if (f == 0)
+			return exp(x);
+		if (f < 0)
+			lo = x;
 		else
-			hi = mid;
+			hi = x;
 	}
-	return exp(lo + (hi - lo) / 2);
+	return exp(x);
 }
 
 /* R's two-sided rule: the conditional probabilities no larger than the observed one * (1 + 1e-7) */
 static double nchg_two_sided_p(const struct nchg *h)
 {
-	struct nchg_sums s;
-	nchg_sums(h, 0, &s);
+	struct nchg_sums sums;
+	nchg_sums(h, 0, NCHG_CUTOFF_P, &sums);
+	double total = sums.s;
 	size_t m = nchg_mode(h, 0);
-	double top = h->logdc[m];
-	double lx = h->logdc[h->ix] - top;
-	if (lx < -NCHG_CUTOFF)
+	double top = nchg_logdc(h, m);
+	double lx = nchg_logdc(h, h->ix) - top;
+	if (lx < -NCHG_CUTOFF_P)
 		return 0;       /* R's normalised density of the observed table underflows to 0 */
-	double dx = exp(lx) / s.total * (1 + 1e-7);
+	double dx = exp(lx) / total * (1 + 1e-7);
 	double p = 0;
 	for (size_t i = m + 1; i-- > 0;) {
-		double l = h->logdc[i] - top;
-		if (l < -NCHG_CUTOFF)
+		double l = nchg_logdc(h, i) - top;
+		if (l < -NCHG_CUTOFF_P)
 			break;
-		double d = exp(l) / s.total;
+		double d = exp(l) / total;
 		if (d <= dx)
 			p += d;
 	}
 	for (size_t i = m + 1; i < h->len; i++) {
-		double l = h->logdc[i] - top;
-		if (l < -NCHG_CUTOFF)
+		double l = nchg_logdc(h, i) - top;
+		if (l < -NCHG_CUTOFF_P)
 			break;
-		double d = exp(l) / s.total;
+		double d = exp(l) / total;
 		if (d <= dx)
 			p += d;
 	}
@@ -435,26 +485,20 @@ enum ps_status ps_fisher_2x2(const struct ps_twobytwo *t, double conf_level, str
 		out->note = N_FISHER_DEGENERATE;
 		return PS_OK;
 	}
-	if (hi - lo + 1 > PS_FISHER_MAX_SUPPORT) {
+	/*
+	 * The work grows with the spread of the null distribution (each evaluation visits about
+	 * 80 standard deviations of support); past PS_FISHER_MAX_SD, billions of subjects, it would
+	 * take minutes, and the chi-square test says the same thing there.
+	 */
+	double dm = (double)m, dn = (double)n, dk = (double)k, dN = dm + dn;
+	double sd = sqrt(dk * dm * dn * (dN - dk) / (dN * dN * (dN - 1)));
+	if (sd > PS_FISHER_MAX_SD) {
 		out->p = out->estimate = out->lower = out->upper = NAN;
 		out->note = N_FISHER_BIG;
 		return PS_OK;
 	}
 	struct nchg h;
-	h.len = (size_t)(hi - lo + 1);
-	h.ix = (size_t)(x - lo);
-	h.logdc = malloc(h.len * sizeof(*h.logdc));
-	if (!h.logdc)
-		return PS_ENOMEM;
-	/* R's dhyper(x, m, n, k, log = TRUE): p = k/(m + n); 0 < p < 1 as lo < hi */
-	double dm = (double)m, dn = (double)n, dk = (double)k, total = dm + dn;
-	double p = dk / total, q = (total - dk) / total;
-	double lnorm = log_dbinom(dk, total, p, q);
-	for (size_t i = 0; i < h.len; i++) {
-		double s = (double)(lo + i);
-		h.logdc[i] = log_dbinom(s, dm, p, q) + log_dbinom(dk - s, dn, p, q) - lnorm;
-	}
-
+	nchg_init(&h, m, n, k, lo, hi, x);
 	out->p = nchg_two_sided_p(&h);
 	double alpha = (1 - conf_level) / 2;
 	/* R's mle(), ncp.L() and ncp.U(): 0 and Inf at the ends of the support */
@@ -471,7 +515,6 @@ enum ps_status ps_fisher_2x2(const struct ps_twobytwo *t, double conf_level, str
 	out->upper = x == hi ? INFINITY : nchg_solve(&h, EQ_LOWER_TAIL, alpha);
 	if (isnan(out->estimate) || isnan(out->lower) || isnan(out->upper))
 		out->note = N_FISHER_ROOT;
-	free(h.logdc);
 	return PS_OK;
 }
 
