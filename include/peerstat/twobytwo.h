@@ -55,7 +55,7 @@ struct ps_interval {
 };
 
 /* Pearson's chi-square test of independence on the 2x2 table (df is always 1). */
-struct ps_chisq_2x2 {
+struct ps_chisq_test {
 	double statistic;
 	double df;
 	double p;
@@ -65,7 +65,7 @@ struct ps_chisq_2x2 {
 };
 
 /* Fisher's exact test with the conditional maximum likelihood odds ratio. */
-struct ps_fisher_2x2 {
+struct ps_fisher_test {
 	double p;               /* two-sided */
 	double estimate;        /* conditional MLE of the odds ratio */
 	double lower;           /* exact conditional confidence interval */
@@ -79,9 +79,9 @@ struct ps_twobytwo_result {
 	double conf_level;
 	struct ps_interval treatment;           /* a / n1, Wilson interval */
 	struct ps_interval control;             /* c / n0, Wilson interval */
-	struct ps_chisq_2x2 pearson;            /* without continuity correction */
-	struct ps_chisq_2x2 yates;              /* with Yates' continuity correction */
-	struct ps_fisher_2x2 fisher;
+	struct ps_chisq_test pearson;           /* without continuity correction */
+	struct ps_chisq_test yates;             /* with Yates' continuity correction */
+	struct ps_fisher_test fisher;
 	struct ps_interval risk_difference;     /* a/n1 - c/n0, Newcombe hybrid score interval */
 	struct ps_interval risk_ratio;          /* (a/n1) / (c/n0), Katz log interval */
 	struct ps_interval odds_ratio;          /* (a/(n1-a)) / (c/(n0-c)), Woolf logit interval */
@@ -100,7 +100,7 @@ enum ps_status ps_wilson_interval(uint64_t x, uint64_t n, double conf_level, str
  * column total gives NAN (R: NaN statistic); expected counts below 5 are said in the note (R's
  * warning). Returns PS_EDATA for an invalid table.
  */
-enum ps_status ps_chisq_2x2(const struct ps_twobytwo *t, int correct, struct ps_chisq_2x2 *out);
+enum ps_status ps_chisq_2x2(const struct ps_twobytwo *t, int correct, struct ps_chisq_test *out);
 
 /*
  * Fisher's exact test as R's fisher.test on the 2x2 table: the two-sided p-value sums the
@@ -114,7 +114,7 @@ enum ps_status ps_chisq_2x2(const struct ps_twobytwo *t, int correct, struct ps_
  * (conf_level not in (0, 1)) or PS_OK.
  */
 #define PS_FISHER_MAX_SD 20000.0
-enum ps_status ps_fisher_2x2(const struct ps_twobytwo *t, double conf_level, struct ps_fisher_2x2 *out);
+enum ps_status ps_fisher_2x2(const struct ps_twobytwo *t, double conf_level, struct ps_fisher_test *out);
 
 /*
  * Risk difference a/n1 - c/n0 with Newcombe's hybrid score interval (Newcombe 1998, method 10),

@@ -158,7 +158,7 @@ START_TEST(chisq_matches_chisq_test)
 		struct ps_twobytwo tab = table_at(&t, i);
 		struct ps_twobytwo_result r;
 		ck_assert_int_eq(ps_twobytwo_compute(&tab, 0.95, &r), PS_OK);
-		const struct ps_chisq_2x2 *tests[2] = { &r.pearson, &r.yates };
+		const struct ps_chisq_test *tests[2] = { &r.pearson, &r.yates };
 		const char *tags[2] = { "pearson", "yates" };
 		for (int k = 0; k < 2; k++) {
 			char f[64];
@@ -195,7 +195,7 @@ START_TEST(fisher_matches_fisher_test_and_mpmath)
 	for (size_t i = 0; i < t.n; i++) {
 		int id = (int)t.id[i];
 		struct ps_twobytwo tab = table_at(&t, i);
-		struct ps_fisher_2x2 f;
+		struct ps_fisher_test f;
 		ck_assert_int_eq(ps_fisher_2x2(&tab, 0.95, &f), PS_OK);
 		ck_assert_ptr_nonnull(strstr(f.method, "Fisher"));
 		check_r(f.p, id, "fisher.p");
@@ -375,7 +375,7 @@ END_TEST
 START_TEST(fisher_ties_are_counted)
 {
 	struct ps_twobytwo tab = { 3, 6, 3, 6 };
-	struct ps_fisher_2x2 f;
+	struct ps_fisher_test f;
 	ck_assert_int_eq(ps_fisher_2x2(&tab, 0.95, &f), PS_OK);
 	check_rel(f.p, 1, 1e-15, 0, "p", NULL);
 	check_rel(f.estimate, 1, 1e-12, 0, "estimate", NULL);
@@ -433,7 +433,7 @@ START_TEST(fisher_declines_huge_tables)
 	check_rel(r.odds_ratio.estimate, 1, 1e-15, 0, "odds ratio", NULL);
 	/* below the limit (sd 7071, 4 x 10^8 subjects) it is computed: p = 1 by symmetry */
 	struct ps_twobytwo big = { 100000000, 200000000, 100000000, 200000000 };
-	struct ps_fisher_2x2 f;
+	struct ps_fisher_test f;
 	ck_assert_int_eq(ps_fisher_2x2(&big, 0.95, &f), PS_OK);
 	ck_assert_ptr_null(f.note);
 	check_rel(f.p, 1, 1e-12, 0, "p at 4e8", NULL);

@@ -6,7 +6,6 @@
  */
 #include "peerstat/twobytwo.h"
 
-#include <float.h>
 #include <math.h>
 
 #include <gsl/gsl_cdf.h>
@@ -129,7 +128,7 @@ enum ps_status ps_wilson_interval(uint64_t x, uint64_t n, double conf_level, str
 /* ------------------------------------------------------------------------------------ */
 /* Pearson chi-square */
 
-enum ps_status ps_chisq_2x2(const struct ps_twobytwo *t, int correct, struct ps_chisq_2x2 *out)
+enum ps_status ps_chisq_2x2(const struct ps_twobytwo *t, int correct, struct ps_chisq_test *out)
 {
 	enum ps_status st = ps_twobytwo_check(t);
 	if (st != PS_OK)
@@ -460,7 +459,7 @@ static double nchg_two_sided_p(const struct nchg *h)
 	return p < 1 ? p : 1;
 }
 
-enum ps_status ps_fisher_2x2(const struct ps_twobytwo *t, double conf_level, struct ps_fisher_2x2 *out)
+enum ps_status ps_fisher_2x2(const struct ps_twobytwo *t, double conf_level, struct ps_fisher_test *out)
 {
 	enum ps_status st = ps_twobytwo_check(t);
 	if (st != PS_OK)
