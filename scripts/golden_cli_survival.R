@@ -28,7 +28,9 @@
 #   cox.*                        coxph(Surv(time, status) ~ g + covariates [+ strata(s)], ties = --ties),
 #                                summary(fit, conf.int = --conf) (but fit$wald.test for the Wald
 #                                statistic, which summary rounds), fit$loglik, fit$iter, fit$n, fit$nevent;
-#                                converged = fit$iter < coxph.control()$iter.max
+#                                converged unless R warns "Ran out of iterations"; an aliased
+#                                covariate (R: NA, se 0) and, after separation or no convergence,
+#                                the coefficients, the Wald test and cox.zph are null (docs/methods.md)
 #   cox.proportional_hazards.*   cox.zph(fit)$table, rows g and GLOBAL
 # An array's `length` is the number of its elements (curve rows, --at times, ...), so that an
 # extra or a missing row is caught.
@@ -89,13 +91,64 @@ vt <- data.frame(time = veteran$time, status = veteran$status, celltype = as.cha
 		 trt = veteran$trt, karno = veteran$karno, age = veteran$age, prior = veteran$prior)
 write_lines(vt, file.path(datadir, "veteran.csv"))
 
+# edge: events and censorings at time 0, an event tied with a censoring, a censoring before the
+# first event (log-log limits NA where S = 1), the control's S = 0.5 on a flat stretch (median
+# by the midpoint rule) and reaching 0 at its last time (se NaN), a stratum holding only the
+# treatment, a missing stratum and a missing covariate, a constant covariate (aliased in Cox),
+# and the event column in every yes/no spelling peerstat accepts
+edge <- data.frame(
+	time = c(0, 0, 2, 2, 3, 5, 5, 7, 8, 10,   0.5, 1, 2, 4, 6, 3),
+	event = c("1", "no", "yes", "0", "TRUE", "Y", "present", "False", "1", "absent",
+		  "n", "1", "yes", "true", "y", "1"),
+	arm = c(rep("peer", 10), rep("therapy_only", 6)),
+	site = c("A", "A", "B", "C", "C", "A", "B", "C", "", "C",   "A", "B", "A", "B", "A", "NA"),
+	dose = c(1.5, 2, 0.5, 3.25, "NA", 1, 2.5, 0.75, 1.25, 2,   3, 1.5, 0.25, 2.75, 1, 2),
+	const = rep(1.5, 16))
+write_lines(edge, file.path(datadir, "edge.csv"))
+
+# separation: aml with every control row censored (monotone likelihood in Cox)
+sep <- aml1
+sep$status[sep$group == 0] <- 0
+write_lines(sep, file.path(datadir, "separation.csv"))
+
+# big: 3000 rows, times with two decimals (many ties), the two groups interleaved with two
+# other groups, four sites, two covariates, missing values scattered over every column used
+set.seed(20261125)
+nb <- 3000
+arm <- sample(c("peer", "therapy_only", "waitlist", "other"), nb, replace = TRUE, prob = c(0.4, 0.4, 0.1, 0.1))
+site <- sample(c("north", "south", "east", "west"), nb, replace = TRUE)
+x1 <- round(rnorm(nb, 40, 12), 1)
+x2 <- rbinom(nb, 3, 0.4)
+rate <- 0.01 * exp(-0.3 * (arm == "peer") + 0.02 * (x1 - 40) + 0.2 * x2 + 0.1 * (site == "east"))
+tt <- round(rexp(nb, rate), 2)
+cens <- round(runif(nb, 20, 250), 2)
+big <- data.frame(days = pmin(tt, cens), relapsed = as.integer(tt <= cens), arm = arm, site = site,
+		  x1 = x1, x2 = x2)
+blank <- function(col, n, token) { col <- as.character(col); col[sample(nb, n)] <- token; col }
+big$days <- blank(big$days, 15, "NA")
+big$relapsed <- blank(big$relapsed, 10, ".")
+big$arm <- blank(big$arm, 12, "")
+big$site <- blank(big$site, 9, "N/A")
+big$x1 <- blank(big$x1, 20, "NA")
+big$x2 <- blank(big$x2, 11, "")
+write_lines(big, file.path(datadir, "big.csv"))
+
+# aml with bad rows for --on-error skip: a time that is no number, a negative time, an event 2,
+# an event "maybe"; they are rejected (not counted as missing), except the row whose group is
+# missing, which is left out before its values are read
+bad <- data.frame(time = cell(aml1$time), status = cell(aml1$status), group = cell(aml1$group))
+bad <- rbind(bad[1:5, ], data.frame(time = c("abc", "-3"), status = c("1", "1"), group = c("1", "0")),
+	     bad[6:15, ], data.frame(time = c("12", "7", "abc"), status = c("2", "maybe", "1"), group = c("0", "1", "")),
+	     bad[16:23, ])
+write_lines(bad, file.path(datadir, "aml_bad.csv"))
+
 ## (2) the cases ----------------------------------------------------------------------------------
 
 parse_args <- function(args) {
 	o <- list(time = NULL, event = NULL, group = "cohort", treatment = "peer", control = "therapy_only",
 		  ignore = FALSE, strata = NULL, covariates = character(0), at = numeric(0),
 		  quantiles = numeric(0), tau = NULL, conf = 0.95, ci = "log", rho = 0, ties = "efron",
-		  curve = TRUE, file = NULL)
+		  curve = TRUE, file = NULL, on_error = "stop")
 	stopifnot(args[1] == "survival")
 	i <- 2
 	while (i <= length(args)) {
@@ -118,6 +171,7 @@ parse_args <- function(args) {
 		       "--ci" = o$ci <- v,
 		       "--rho" = o$rho <- as.numeric(v),
 		       "--ties" = o$ties <- v,
+		       "--on-error" = o$on_error <- v,
 		       "--ignore-other-groups" = { o$ignore <- TRUE; step <- 1 },
 		       "--no-curve" = { o$curve <- FALSE; step <- 1 },
 		       {
@@ -159,10 +213,18 @@ run_case <- function(name, args) {
 	no_group <- isna(grp)
 	other <- !no_group & !(grp %in% c(o$treatment, o$control))
 	stopifnot(o$ignore || !any(other))
-	put("input.rows", nrow(raw))
+	# --on-error skip: rows of the two groups with a time that is not a number >= 0 or an event
+	# that is not a yes/no value are rejected (the cases' bad values are plainly bad)
+	kept <- !no_group & !other
+	tnum <- suppressWarnings(as.numeric(raw[[o$time]]))
+	ev <- raw[[o$event]]
+	rejected <- kept & ((!isna(raw[[o$time]]) & (is.na(tnum) | tnum < 0)) | (!isna(ev) & is.na(as_event(ev))))
+	stopifnot(o$on_error == "skip" || !any(rejected))
+	put("input.rows", nrow(raw) - sum(rejected))
+	put("input.rejected_rows", sum(rejected))
 	put("input.groups_left_out.missing_group", sum(no_group))
 	put("input.groups_left_out.other_groups", sum(other))
-	d <- raw[!no_group & !other, ]
+	d <- raw[kept & !rejected, ]
 	g <- as.integer(d[[o$group]] == o$treatment)
 	used <- c(o$time, o$event, o$strata, o$covariates)
 	miss <- Reduce(`|`, lapply(used, function(col) isna(d[[col]])))
@@ -272,9 +334,27 @@ run_case <- function(name, args) {
 	put(sprintf("tests.logrank.expected.%s", o$treatment), expd[2])
 
 	rhs <- paste(c("g", sprintf("`%s`", o$covariates)), collapse = " + ")
-	fit <- coxph(as.formula(paste("Surv(time, status) ~", rhs, strata_term)), data = cc, ties = o$ties)
+	warned <- character(0)
+	fit <- withCallingHandlers(
+		coxph(as.formula(paste("Surv(time, status) ~", rhs, strata_term)), data = cc, ties = o$ties),
+		warning = function(w) {
+			warned <<- c(warned, conditionMessage(w))
+			invokeRestart("muffleWarning")
+		})
+	# R's warnings say what docs/methods.md (Cox) makes of the fit: after "coefficient may be
+	# infinite" (separation) or "Ran out of iterations" peerstat reports no coefficient, no Wald
+	# test and no cox.zph (null), and keeps the likelihood-ratio and score tests
+	separated <- any(grepl("coefficient may be infinite", warned))
+	converged <- !any(grepl("Ran out of iterations", warned))
+	no_estimate <- separated || !converged
 	sm <- summary(fit, conf.int = o$conf)
 	coefs <- function(base, row) {
+		if (no_estimate || is.na(sm$coefficients[row, 1])) {
+			# aliased (R: NA coefficient with se 0): every figure null in peerstat
+			for (f in c("coefficient", "std_err", "hazard_ratio", "ci_lower", "ci_upper", "z", "p_value"))
+				put(paste0(base, f), NA)
+			return()
+		}
 		put(paste0(base, "coefficient"), sm$coefficients[row, 1])
 		put(paste0(base, "std_err"), sm$coefficients[row, 3])
 		put(paste0(base, "hazard_ratio"), sm$coefficients[row, 2])
@@ -291,15 +371,17 @@ run_case <- function(name, args) {
 		v <- sm[[t[2]]]
 		if (t[1] == "wald")
 			v[["test"]] <- as.vector(fit$wald.test)
+		if ((t[1] == "wald" && no_estimate) || (t[1] == "lr" && !converged))
+			v[] <- NA
 		put(sprintf("cox.%s_statistic", t[1]), v[["test"]])
 		put(sprintf("cox.%s_df", t[1]), v[["df"]])
 		put(sprintf("cox.%s_p_value", t[1]), v[["pvalue"]])
 	}
 	put("cox.n", fit$n)
 	put("cox.events", fit$nevent)
-	put("cox.converged", fit$iter < coxph.control()$iter.max)
+	put("cox.converged", converged)
 	put("cox.iterations", fit$iter)
-	put("cox.separation", 0)
+	put("cox.separation", separated)
 	put("cox.loglik_null", fit$loglik[1])
 	put("cox.loglik", fit$loglik[2])
 	put("cox.covariates.length", length(o$covariates))
@@ -308,9 +390,9 @@ run_case <- function(name, args) {
 	zph <- cox.zph(fit)$table
 	for (row in c("g", "GLOBAL")) {
 		base <- sprintf("cox.proportional_hazards.%s.", if (row == "g") "group" else "global")
-		put(paste0(base, "statistic"), zph[row, "chisq"])
-		put(paste0(base, "df"), zph[row, "df"])
-		put(paste0(base, "p_value"), zph[row, "p"])
+		put(paste0(base, "statistic"), if (no_estimate) NA else zph[row, "chisq"])
+		put(paste0(base, "df"), if (no_estimate) NA else zph[row, "df"])
+		put(paste0(base, "p_value"), if (no_estimate) NA else zph[row, "p"])
 	}
 }
 

@@ -20,7 +20,8 @@
  * addition, relative below 1 too, so that p-values and small standard errors are held to 1e-9
  * of themselves. An expected 0 must be within 1e-15.
  *
- * Every mismatch of a case is listed before the case fails, so one run shows them all.
+ * Every mismatch of a case is listed before the case fails, so one run shows them all. A second
+ * test per case checks that each warning names a field that exists in the output.
  * To add a command: add its cases to cli_cases.tsv, a generator writing cli_<command>.tsv, and
  * its name to commands[] below.
  */
@@ -420,6 +421,50 @@ START_TEST(matches_r)
 }
 END_TEST
 
+/*
+ * Every warning names a field of the output (`warnings[].field`, with [k] for array elements),
+ * so that a reader can tell which null it explains. Checked on every case of every command.
+ */
+START_TEST(warnings_name_fields)
+{
+	const struct cli_case *c = &cases[_i];
+	FILE *errfp = tmpfile();
+	ck_assert_msg(errfp != NULL, "tmpfile: %s", strerror(errno));
+	int status = 0;
+	char *out = run_peerstat(c, errfp, &status);
+	fclose(errfp);
+	cJSON *root = status == 0 ? cJSON_Parse(out) : NULL;
+	free(out);
+	ck_assert_msg(root != NULL, "case %s: exit %d or no JSON", c->name, status);
+	size_t failures = 0;
+	const cJSON *warning;
+	cJSON_ArrayForEach(warning, cJSON_GetObjectItemCaseSensitive(root, "warnings")) {
+		const cJSON *field = cJSON_GetObjectItemCaseSensitive(warning, "field");
+		if (!cJSON_IsString(field))
+			continue;       /* a warning about the whole run */
+		char path[512];
+		size_t n = 0;
+		for (const char *p = field->valuestring; *p && n + 2 < sizeof(path); p++)
+			if (*p == '[')
+				path[n++] = '.';
+			else if (*p != ']')
+				path[n++] = *p;
+		path[n] = '\0';
+		const cJSON *item = NULL;
+		double length;
+		char why[128];
+		if (resolve(root, path, &item, &length, why, sizeof(why)) == FOUND_NONE) {
+			fprintf(stderr, "check_cli: %s: warning field '%s' is not in the output (%s)\n", c->name,
+				field->valuestring, why);
+			failures++;
+		}
+	}
+	cJSON_Delete(root);
+	ck_assert_msg(failures == 0, "case %s: %zu warnings name no field of the output (listed above)", c->name,
+		      failures);
+}
+END_TEST
+
 /* Every golden key belongs to a case of the same command: a renamed case cannot go unchecked. */
 START_TEST(goldens_name_known_cases)
 {
@@ -453,6 +498,10 @@ static Suite *cli_suite(void)
 				tcase_add_loop_test(tcc, matches_r, (int)i, (int)i + 1);
 		suite_add_tcase(s, tcc);
 	}
+	TCase *tcw = tcase_create("warnings");
+	tcase_set_timeout(tcw, 120);
+	tcase_add_loop_test(tcw, warnings_name_fields, 0, (int)ncases);
+	suite_add_tcase(s, tcw);
 	return s;
 }
 
