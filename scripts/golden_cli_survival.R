@@ -21,7 +21,7 @@
 #                                the smaller of the two groups' last observed times
 #   rmst_difference.*            treatment - control, se = sqrt(se1^2 + se0^2),
 #                                estimate -/+ qnorm(1 - (1 - conf)/2) se, z = estimate / se,
-#                                p = 2 pnorm(-|z|)
+#                                p = 2 pnorm(-|z|); z and p null when se = 0
 #   tests.logrank.*              survdiff(Surv(time, status) ~ g [+ strata(s)], rho = --rho) with
 #                                g = 1 treatment, 0 control; observed/expected summed over strata,
 #                                df = (groups with expected > 0) - 1, p = pchisq(chisq, df, lower = FALSE)
@@ -141,6 +141,11 @@ bad <- rbind(bad[1:5, ], data.frame(time = c("abc", "-3"), status = c("1", "1"),
 	     bad[6:15, ], data.frame(time = c("12", "7", "abc"), status = c("2", "maybe", "1"), group = c("0", "1", "")),
 	     bad[16:23, ])
 write_lines(bad, file.path(datadir, "aml_bad.csv"))
+
+# no convergence: one treatment row with the first event, two control rows; the likelihood
+# rises towards its supremum and coxph runs out of iterations (R warns, fit$iter = 21)
+write_lines(data.frame(time = c(1, 3, 5), status = c(1, 0, 1), cohort = c("peer", "therapy_only", "therapy_only")),
+	    file.path(datadir, "noconv.csv"))
 
 ## (2) the cases ----------------------------------------------------------------------------------
 
@@ -315,8 +320,9 @@ run_case <- function(name, args) {
 	put("rmst_difference.ci_lower", est - z * se)
 	put("rmst_difference.ci_upper", est + z * se)
 	put("rmst_difference.conf_level", o$conf)
-	put("rmst_difference.z", est / se)
-	put("rmst_difference.p_value", 2 * pnorm(-abs(est / se)))
+	# se = 0 (both restricted means without variance): z and p are null (docs/methods.md)
+	put("rmst_difference.z", if (se > 0) est / se else NA)
+	put("rmst_difference.p_value", if (se > 0) 2 * pnorm(-abs(est / se)) else NA)
 
 	strata_term <- if (is.null(o$strata)) "" else " + strata(s)"
 	sd <- survdiff(as.formula(paste("Surv(time, status) ~ g", strata_term)), data = cc, rho = o$rho)
@@ -387,7 +393,8 @@ run_case <- function(name, args) {
 	put("cox.covariates.length", length(o$covariates))
 	for (i in seq_along(o$covariates))
 		coefs(sprintf("cox.covariates.%d.", i - 1), 1 + i)
-	zph <- cox.zph(fit)$table
+	# (not needed, and R's solve can fail, when peerstat reports no test)
+	zph <- if (no_estimate) NULL else cox.zph(fit)$table
 	for (row in c("g", "GLOBAL")) {
 		base <- sprintf("cox.proportional_hazards.%s.", if (row == "g") "group" else "global")
 		put(paste0(base, "statistic"), if (no_estimate) NA else zph[row, "chisq"])
