@@ -147,13 +147,21 @@ write_lines(bad, file.path(datadir, "aml_bad.csv"))
 write_lines(data.frame(time = c(1, 3, 5), status = c(1, 0, 1), cohort = c("peer", "therapy_only", "therapy_only")),
 	    file.path(datadir, "noconv.csv"))
 
+# lung again, semicolon-separated, missing values spelled "missing" (read with --delimiter ;
+# --na missing): the reader options reach the survival command
+lg2 <- lg
+for (col in c("ph_ecog", "wt_loss", "inst"))
+	lg2[[col]] <- ifelse(lg2[[col]] %in% c("NA", ""), "missing", lg2[[col]])
+writeLines(c(paste(names(lg2), collapse = ";"), do.call(paste, c(unname(as.list(lg2)), sep = ";"))),
+	   file.path(datadir, "lung_semicolon.csv"))
+
 ## (2) the cases ----------------------------------------------------------------------------------
 
 parse_args <- function(args) {
 	o <- list(time = NULL, event = NULL, group = "cohort", treatment = "peer", control = "therapy_only",
 		  ignore = FALSE, strata = NULL, covariates = character(0), at = numeric(0),
 		  quantiles = numeric(0), tau = NULL, conf = 0.95, ci = "log", rho = 0, ties = "efron",
-		  curve = TRUE, file = NULL, on_error = "stop")
+		  curve = TRUE, file = NULL, on_error = "stop", delimiter = ",", na = c("", "NA", "N/A", "."))
 	stopifnot(args[1] == "survival")
 	i <- 2
 	while (i <= length(args)) {
@@ -177,6 +185,8 @@ parse_args <- function(args) {
 		       "--rho" = o$rho <- as.numeric(v),
 		       "--ties" = o$ties <- v,
 		       "--on-error" = o$on_error <- v,
+		       "--delimiter" = o$delimiter <- if (v == "tab") "\t" else v,
+		       "--na" = o$na <- c(strsplit(v, ",", fixed = TRUE)[[1]], if (endsWith(v, ",")) ""),
 		       "--ignore-other-groups" = { o$ignore <- TRUE; step <- 1 },
 		       "--no-curve" = { o$curve <- FALSE; step <- 1 },
 		       {
@@ -189,7 +199,8 @@ parse_args <- function(args) {
 	o
 }
 
-isna <- function(x) x %in% c("", "NA", "N/A", ".")
+na_tokens <- NULL  # the running case's --na list
+isna <- function(x) x %in% na_tokens
 as_event <- function(x) {
 	x <- tolower(x)
 	ifelse(x %in% c("1", "yes", "true", "y", "present"), 1,
@@ -212,8 +223,9 @@ put <- function(key, value) {
 run_case <- function(name, args) {
 	prefix <<- name
 	o <- parse_args(args)
-	raw <- read.csv(file.path("tests", o$file), colClasses = "character", na.strings = character(0),
-			check.names = FALSE)
+	na_tokens <<- o$na
+	raw <- read.csv(file.path("tests", o$file), sep = o$delimiter, colClasses = "character",
+			na.strings = character(0), check.names = FALSE)
 	grp <- raw[[o$group]]
 	no_group <- isna(grp)
 	other <- !no_group & !(grp %in% c(o$treatment, o$control))
