@@ -138,7 +138,9 @@ static enum ps_status on_row(void *ctx, const struct ps_row *row, struct ps_erro
 			return ps_reject_row(&s->rejects, err, s->display, row->line);
 		missing |= stratum.missing;
 	}
-	for (size_t k = 0; k < s->ncov && !missing; k++) {
+	/* every cell is parsed even after a missing one: a bad value must be an error, not
+	 * pass as "missing" because an earlier cell of its row was empty */
+	for (size_t k = 0; k < s->ncov; k++) {
 		struct ps_value v;
 		long c = s->cov_index[k];
 		if (ps_cell_parse(&s->cov_specs[k], &s->cells, row->fields[c], row->lens[c], (size_t)c, &v, err) != PS_OK)
@@ -183,11 +185,12 @@ static const char *ci_name(enum ps_km_ci ci)
 	return ci == PS_KM_CI_LOG ? "log" : ci == PS_KM_CI_LOGLOG ? "log-log" : "plain";
 }
 
-static void add_curve(struct ps_doc *doc, cJSON *group, const struct ps_km *km)
+static void add_curve(struct ps_doc *doc, cJSON *group, const char *label, const struct ps_km *km)
 {
 	cJSON *curve = ps_json_array(doc, group, "curve");
 	for (size_t i = 0; i < km->n_rows; i++) {
 		const struct ps_km_row *r = &km->rows[i];
+		ps_doc_where(doc, "groups.%s.curve.%zu", label, i);
 		cJSON *point = ps_json_object(doc, curve, NULL);
 		ps_json_number(doc, point, "time", r->time, NULL);
 		ps_json_int(doc, point, "at_risk", (int64_t)r->at_risk);
@@ -226,7 +229,7 @@ static enum ps_status add_group(struct ps_doc *doc, cJSON *groups, const char *l
 	for (long i = 0; i < set->nquantiles; i++) {
 		if ((st = ps_km_quantile(km, set->quantiles[i], &q)) != PS_OK)
 			return st;
-		ps_doc_where(doc, "groups.%s.quantiles[%ld]", label, i);
+		ps_doc_where(doc, "groups.%s.quantiles.%ld", label, i);
 		cJSON *item = ps_json_object(doc, quantiles, NULL);
 		ps_json_number(doc, item, "p", set->quantiles[i], NULL);
 		add_quantile(doc, item, &q);
@@ -238,7 +241,7 @@ static enum ps_status add_group(struct ps_doc *doc, cJSON *groups, const char *l
 			return PS_ENOMEM;
 		st = ps_km_at(km, set->at, (size_t)set->nat, points);
 		for (long i = 0; st == PS_OK && i < set->nat; i++) {
-			ps_doc_where(doc, "groups.%s.at[%ld]", label, i);
+			ps_doc_where(doc, "groups.%s.at.%ld", label, i);
 			cJSON *item = ps_json_object(doc, at, NULL);
 			ps_json_number(doc, item, "time", set->at[i], NULL);
 			ps_json_int(doc, item, "at_risk", (int64_t)points[i].at_risk);
@@ -267,8 +270,7 @@ static enum ps_status add_group(struct ps_doc *doc, cJSON *groups, const char *l
 	if (rmst->note && isfinite(rmst->rmst))
 		ps_doc_warn(doc, NULL, rmst->note);
 	if (set->curve) {
-		ps_doc_where(doc, "groups.%s.curve", label);
-		add_curve(doc, group, km);
+		add_curve(doc, group, label, km);
 	}
 	return PS_OK;
 }
@@ -355,7 +357,7 @@ static enum ps_status add_cox(struct ps_doc *doc, struct survival *s, const stru
 		ps_doc_warn(doc, NULL, fit.note);
 	cJSON *covs = ps_json_array(doc, cox, "covariates");
 	for (size_t k = 0; k < s->ncov; k++) {
-		ps_doc_where(doc, "cox.covariates[%zu]", k);
+		ps_doc_where(doc, "cox.covariates.%zu", k);
 		cJSON *item = ps_json_object(doc, covs, NULL);
 		ps_json_string(doc, item, "name", s->covariates[k]);
 		add_coef(doc, item, &fit.coef[1 + k], &fit);
@@ -368,10 +370,12 @@ static enum ps_status add_cox(struct ps_doc *doc, struct survival *s, const stru
 	memset(&zph, 0, sizeof(zph));
 	st = ps_cox_zph(s->cox.time, s->cox.event, s->cox.x, s->cox.n, p, strata, &opt, &fit, &zph, err);
 	if (st == PS_OK) {
+		ps_doc_where(doc, "cox.proportional_hazards.group");
 		cJSON *term = ps_json_object(doc, ph, "group");
 		ps_json_number(doc, term, "statistic", zph.term[0].statistic, zph.note);
 		ps_json_number(doc, term, "df", zph.term[0].df, zph.note);
 		ps_json_number(doc, term, "p_value", zph.term[0].p, zph.note);
+		ps_doc_where(doc, "cox.proportional_hazards.global");
 		cJSON *global = ps_json_object(doc, ph, "global");
 		ps_json_number(doc, global, "statistic", zph.global.statistic, zph.note);
 		ps_json_number(doc, global, "df", zph.global.df, zph.note);

@@ -709,8 +709,9 @@ enum ps_status ps_cox_fit(const double *time, const int *event, const double *x,
 			}
 		}
 	}
-	/* out of iterations: the information at the last good beta */
-	iter = opt->iter_max;
+	/* out of iterations: the information at the last good beta. The count is R's fit$iter,
+	 * which coxfit6 leaves one past the limit when its loop runs out. */
+	iter = opt->iter_max + 1;
 	if (opt->iter_max > 1)
 		loglik1 = evaluate(&w, beta);
 	/*
