@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <gsl/gsl_errno.h>
+
 #include "golden.h"
 #include "peerstat/ttest.h"
 
@@ -241,6 +243,7 @@ static Suite *ttest_suite(void)
 
 int main(void)
 {
+	gsl_set_error_handler_off();  /* as peerstat's main() does */
 	SRunner *sr = srunner_create(ttest_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

@@ -16,8 +16,11 @@ double ps_t_two_sided_p(double t, double df)
 	if (isinf(t))
 		return 0;
 	gsl_sf_result r;
-	if (gsl_sf_beta_inc_e(df / 2, 0.5, df / (df + t * t), &r) != GSL_SUCCESS)
-		return 2 * gsl_cdf_tdist_P(-fabs(t), df);  /* not seen; the slower-tailed fallback */
+	int st = gsl_sf_beta_inc_e(df / 2, 0.5, df / (df + t * t), &r);
+	if (st == GSL_EUNDRFLW)
+		return 0;  /* below DBL_MIN: R's pt() gives 0 as well */
+	if (st != GSL_SUCCESS)
+		return 2 * gsl_cdf_tdist_P(-fabs(t), df);  /* not seen; the less precise route */
 	return r.val > 1 ? 1 : r.val;
 }
 
