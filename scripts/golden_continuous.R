@@ -176,7 +176,7 @@ r <- cohens_d(lx2, ly); put("large_shift.es.d_low", r$CI_low); put("large_shift.
 grid <- expand.grid(t = c(-3.5, -1, 0.3, 2, 6.5), df = c(1, 2.5, 9, 40, 300), ncp = c(-4, -0.5, 0, 1.5, 7))
 for (k in seq_len(nrow(grid))) {
   g <- grid[k, ]
-  put(sprintf("nct.%g.%g.%g", g$t, g$df, g$ncp), suppressWarnings(pt(g$t, g$df, g$ncp)))
+  put(sprintf("nct.%g_%g_%g", g$t, g$df, g$ncp), suppressWarnings(pt(g$t, g$df, g$ncp)))
 }
 
 # ---- ANCOVA: lm(y ~ covariates + group) ----------------------------------------------------

@@ -45,7 +45,7 @@ def main():
              (-112, 199998, -114), (50, 60, 45), (60, 600000, 58), (1.0, 1e6, 2.0),
              (0.01, 5, 0.02), (6.5, 1, 7), (38, 30, 40), (2.2, 4, -1)]
     for t, df, ncp in cases:
-        put("nctmp.%g.%g.%g" % (t, df, ncp), nct_cdf(t, df, ncp))
+        put("nctmp.%g_%g_%g" % (t, df, ncp), nct_cdf(t, df, ncp))
 
     # the large-sample effect of scripts/golden_continuous.R, recomputed exactly
     n = 100000
