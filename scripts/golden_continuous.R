@@ -210,7 +210,10 @@ lmfit("ancova.collinear", lm(y ~ base + twice + treated, data = rd))
 # near 1e9 baseline: centring matters
 nb <- wcsv(data.frame(y = big_x[1:20] - 1e9 + 3 * (big_y - 1e9), base = big_y, treated = rep(1:0, 10)),
            "ancova_near_1e9.csv")
-lmfit("ancova.near_1e9", lm(y ~ base + treated, data = nb))
+lmfit("ancova.near_1e9", lm(y ~ base + treated, data = nb))  # R drops base: NA
+# a large offset that lm keeps: ill-conditioned but estimable
+of <- wcsv(data.frame(postwt = an$postwt, base = an$prewt + 1e5, cbt = an$cbt), "ancova_offset.csv")
+lmfit("ancova.offset", lm(postwt ~ base + cbt, data = of))
 
 # ---- p.adjust --------------------------------------------------------------------------------
 p <- c(0.01, 0.02, 0.03, 0.04, 0.05, NA, 0.02, 0.5, 1e-10, 0.9, 0.02, 1)
