@@ -149,7 +149,7 @@ adv <- function(name, x, y, es = TRUE) {
   two_groups(name, d$value[d$treated == 1], d$value[d$treated == 0], es = es)
   invisible(d)
 }
-adv("one_member", c(5), c(1, 2, 3, 4), es = FALSE)       # Welch: R stops; Student works
+adv("one_member", c(5), c(1, 2, 3, 4))                   # Welch: R stops; Student works
 adv("zero_var_one", c(3, 3, 3, 3), c(1, 2, 4, 5))        # Welch and Student fine
 adv("zero_var_both", c(3, 3, 3), c(2, 2, 2), es = FALSE) # "data are essentially constant"
 adv("ties", c(1, 1, 2, 2, 2, 3, 3, 3, 3, 4), c(2, 2, 2, 2, 3, 3, 3, 5, 5))

@@ -39,7 +39,7 @@ struct ps_effect_size {
 /*
  * Cohen's d of treatment (mean_x, var_x, n_x) minus control from summary figures (sample
  * variances with divisor n - 1; a variance may be NAN when its n is 1: that group adds no
- * degrees of freedom to s_p, as in t.test(var.equal = TRUE); effectsize returns NA there).
+ * degrees of freedom to s_p, as in t.test(var.equal = TRUE) and effectsize).
  * Returns PS_EUSAGE when conf_level is not in (0, 1), PS_EINTERNAL when the CI cannot be
  * found (the note says so), else PS_OK.
  */
@@ -68,8 +68,10 @@ enum ps_status ps_cohens_dz(const double *d, size_t n, double conf_level, struct
  * The noncentral t distribution function P(T <= t) for df > 0 degrees of freedom and
  * noncentrality ncp, as R's pt(t, df, ncp). The Poisson-weighted series of incomplete beta
  * functions (Lenth 1989, AS 243) is summed from its largest term outwards (Benton and
- * Krishnamoorthy 2003) until the remainder is below 1e-16 of the sum, so large |ncp| (where
- * R switches to a normal approximation beyond |ncp| > 37.62 or df > 4e5) stays exact.
+ * Krishnamoorthy 2003) until the bound on the remainder is below 1e-17 of the sum, so large
+ * |ncp| (where R switches to a normal approximation beyond |ncp| > 37.62 or df > 4e5) stays
+ * exact. Rounding in GSL's incomplete beta and the recurrences leaves an absolute error of
+ * about 1e-12 (measured 8e-13 against a 40-digit reference up to ncp = 114, df = 6e5).
  * Returns PS_OK with *p set, PS_EDATA for df <= 0 or NaN arguments, PS_EINTERNAL when GSL's
  * incomplete beta fails or the series does not converge.
  */
