@@ -43,6 +43,16 @@ struct ps_ancova_result {
 	double r_squared;         /* 1 - RSS / TSS (TSS about the mean: the model has an intercept) */
 	double adj_r_squared;     /* 1 - (1 - R^2) (n - 1) / df_residual */
 	double conf_level;
+	/*
+	 * Adjusted (least-squares) means of the groups, [0] control and [1] treatment: the fitted
+	 * value at the covariates' means, as emmeans::emmeans(lm(y ~ covs + factor(group)),
+	 * "group"), with its standard error, and CI on df_residual. Their difference is the group
+	 * coefficient. NAN when a term is aliased or there is no inference (see note).
+	 */
+	double adjusted_mean[2];
+	double adjusted_mean_se[2];
+	double adjusted_mean_low[2];
+	double adjusted_mean_high[2];
 	const char *note;         /* static string or NULL */
 };
 

@@ -2,8 +2,9 @@
  * Unit tests for ancova.c against R's summary(lm(y ~ covariates + group)) and confint()
  * (scripts/golden_continuous.R, keys ancova.<case>.b<j>.<figure>, j = 0 intercept, then the
  * covariates, then the group): estimate, std error, t, p (relative to its own size), CI,
- * rank, residual df, sigma, R^2, adjusted R^2, at 1e-9 relative. Aliased columns are NA in R
- * and must be flagged, NAN and noted here.
+ * rank, residual df, sigma, R^2, adjusted R^2, at 1e-9 relative; the adjusted means of both
+ * groups (keys ancova.<case>.adj<g>.*) against emmeans(lm(y ~ covs + factor(group)), "group").
+ * Aliased columns are NA in R and must be flagged, NAN and noted here.
  */
 #include <check.h>
 #include <gsl/gsl_errno.h>
@@ -59,6 +60,18 @@ static void check_fit(const char *key, const struct ps_ancova_result *r, double 
 		snprintf(k, sizeof(k), "%s.%s", key, name);                     \
 		assert_rel(val, golden(GOLD, k), tol, k);                       \
 	} while (0)
+	for (int g = 0; g < 2; g++) {
+		snprintf(k, sizeof(k), "%s.adj%d.mean", key, g);
+		if (!golden_has(GOLD, k))
+			break;
+		assert_rel(r->adjusted_mean[g], golden(GOLD, k), tol, k);
+		snprintf(k, sizeof(k), "%s.adj%d.se", key, g);
+		assert_rel(r->adjusted_mean_se[g], golden(GOLD, k), tol, k);
+		snprintf(k, sizeof(k), "%s.adj%d.low", key, g);
+		assert_rel(r->adjusted_mean_low[g], golden(GOLD, k), tol, k);
+		snprintf(k, sizeof(k), "%s.adj%d.high", key, g);
+		assert_rel(r->adjusted_mean_high[g], golden(GOLD, k), tol, k);
+	}
 	FIG("rank", (double)r->rank);
 	FIG("df_residual", r->df_residual);
 	FIG("sigma", r->sigma);

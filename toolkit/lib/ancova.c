@@ -114,6 +114,9 @@ static void clear(struct ps_ancova_result *out, size_t n, double conf_level)
 	out->n = n;
 	out->df_residual = out->sigma = out->r_squared = out->adj_r_squared = NAN;
 	out->conf_level = conf_level;
+	for (int g = 0; g < 2; g++)
+		out->adjusted_mean[g] = out->adjusted_mean_se[g] = out->adjusted_mean_low[g] =
+			out->adjusted_mean_high[g] = NAN;
 }
 
 static double column_value(const double *y, const double *group, const double *const *cov,
@@ -125,6 +128,51 @@ static double column_value(const double *y, const double *group, const double *c
 	if (j <= ncov)
 		return cov[j - 1][i];
 	return group[i];
+}
+
+/*
+ * emmeans' reference grid for one factor and numeric covariates: x0 = (1, covariate means,
+ * g); the adjusted mean is x0'b, its variance sigma^2 |R^-T x0|^2. Only called at full rank.
+ */
+static enum ps_status adjusted_means(const double *const *cov, size_t ncov, size_t n,
+				     const gsl_vector *b, const gsl_matrix *rinv, double resvar,
+				     int inference, double q, struct ps_ancova_result *out)
+{
+	size_t p = ncov + 2;
+	double *x0 = malloc(2 * p * sizeof(*x0));
+	if (!x0)
+		return PS_ENOMEM;
+	double *w = x0 + p;
+	x0[0] = 1;
+	for (size_t j = 0; j < ncov; j++) {
+		long double s = 0;
+		for (size_t i = 0; i < n; i++)
+			s += cov[j][i];
+		x0[j + 1] = (double)(s / (long double)n);
+	}
+	for (int g = 0; g < 2; g++) {
+		x0[p - 1] = g;
+		double est = 0;
+		for (size_t j = 0; j < p; j++)
+			est += x0[j] * gsl_vector_get(b, j);
+		out->adjusted_mean[g] = est;
+		if (!inference)
+			continue;
+		/* w = R^-T x0, i.e. w_k = sum_{j <= k} Rinv[j][k] x0[j] */
+		double ss = 0;
+		for (size_t k = 0; k < p; k++) {
+			w[k] = 0;
+			for (size_t j = 0; j <= k; j++)
+				w[k] += gsl_matrix_get(rinv, j, k) * x0[j];
+			ss += w[k] * w[k];
+		}
+		double se = sqrt(ss * resvar);
+		out->adjusted_mean_se[g] = se;
+		out->adjusted_mean_low[g] = est - q * se;
+		out->adjusted_mean_high[g] = est + q * se;
+	}
+	free(x0);
+	return PS_OK;
 }
 
 enum ps_status ps_ancova_fit(const double *y, const double *group,
@@ -249,6 +297,8 @@ enum ps_status ps_ancova_fit(const double *y, const double *group,
 		c++;
 	}
 	st = PS_OK;
+	if (rank == p)
+		st = adjusted_means(covariates, n_covariates, n, b, rinv, resvar, inference, q_hi, out);
 fail:
 	free(x);
 	free(keep);
