@@ -16,13 +16,7 @@
 #define NCT_TOL 1e-17        /* stop when the bound on the remainder is below this share */
 #define NCT_MAX_TERMS 200000 /* far more than lambda + 40 sqrt(lambda) for any t we meet */
 
-/* ln of x^a (1-x)^b / (a B(a, b)) = ln(I_x(a, b) - I_x(a + 1, b)); lx = ln x, l1x = ln(1 - x) */
-static double log_beta_step(double a, double b, double lx, double l1x)
-{
-	return a * lx + b * l1x - log(a) - gsl_sf_lnbeta(a, b);
-}
-
-/* ln k! - ((k + 1/2) ln k - k + ln sqrt(2 pi)), the error of Stirling's formula, k >= 1 */
+/* ln Gamma(k + 1) - ((k + 1/2) ln k - k + ln sqrt(2 pi)), the error of Stirling's formula, k > 0 */
 static double stirling_error(double k)
 {
 	if (k <= 15)
@@ -45,6 +39,124 @@ static double poisson_at_mode(double lambda, double k)
 }
 
 /*
+ * Gamma(k + 1) / Gamma(k + 3/2) for k >= 0. GSL's lnpoch loses 3e-10 relative by k = 10^5;
+ * with Stirling's formula for both gammas the large logarithms cancel on paper instead:
+ * ln = -(k + 1/2) log1p(1/(2k)) + 1/2 - ln(k + 1/2) / 2 + stirling_error(k) - stirling_error(k + 1/2).
+ */
+static double gamma_ratio_half(double k)
+{
+	if (k < 16)
+		return exp(gsl_sf_lngamma(k + 1) - gsl_sf_lngamma(k + 1.5));
+	return exp(-(k + 0.5) * log1p(0.5 / k) + 0.5 - 0.5 * log(k + 0.5) + stirling_error(k) -
+		   stirling_error(k + 0.5));
+}
+
+/*
+ * Loader's deviance term x ln(x / m) + m - x, summed as a series when x is near m, where the
+ * plain formula cancels (Loader 2000, "Fast and accurate computation of binomial
+ * probabilities").
+ */
+static double deviance(double x, double m)
+{
+	if (fabs(x - m) < 0.1 * (x + m)) {
+		double v = (x - m) / (x + m);
+		double s = (x - m) * v;
+		double ej = 2 * x * v;
+		v *= v;
+		for (int j = 1; j < 1000; j++) {
+			ej *= v;
+			double s1 = s + ej / (2 * j + 1);
+			if (s1 == s)
+				return s1;
+			s = s1;
+		}
+		return s;
+	}
+	return x * log(x / m) + m - x;
+}
+
+/*
+ * I_x(a, b) - I_x(a + 1, b) = Gamma(a + b) / (Gamma(a + 1) Gamma(b)) x^a (1 - x)^b, written as
+ * b / (a + b) times the binomial-type density Gamma(n + 1) / (Gamma(a + 1) Gamma(b + 1)) x^a
+ * y^b with n = a + b, y = 1 - x, in Loader's saddle-point form, so that no logarithms of size
+ * a ln x or b ln y cancel (their rounding would cost 1e-10 by a = 10^5).
+ */
+static double beta_step(double a, double b, double x, double y)
+{
+	double n = a + b;
+	double lc = stirling_error(n) - stirling_error(a) - stirling_error(b) -
+		    deviance(a, n * x) - deviance(b, n * y);
+	return b / n * exp(lc) / sqrt(2 * M_PI * a * b / n);
+}
+
+/*
+ * Continued fraction of I_x(a, b) / step(a) (modified Lentz; Numerical Recipes' betacf), good
+ * when x < (a + 1) / (a + b + 2). Returns 0 when it does not converge.
+ */
+static int beta_fraction(double a, double b, double x, double *out)
+{
+	const double tiny = 1e-300;
+	double c = 1, d = 1 - (a + b) * x / (a + 1);
+	if (fabs(d) < tiny)
+		d = tiny;
+	d = 1 / d;
+	double h = d;
+	double limit = 1000 + 20 * sqrt(a + b);
+	for (double m = 1; m <= limit; m++) {
+		double m2 = 2 * m;
+		double aa = m * (b - m) * x / ((a - 1 + m2) * (a + m2));
+		d = 1 + aa * d;
+		c = 1 + aa / c;
+		if (fabs(d) < tiny)
+			d = tiny;
+		if (fabs(c) < tiny)
+			c = tiny;
+		d = 1 / d;
+		h *= d * c;
+		aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + 1 + m2));
+		d = 1 + aa * d;
+		c = 1 + aa / c;
+		if (fabs(d) < tiny)
+			d = tiny;
+		if (fabs(c) < tiny)
+			c = tiny;
+		d = 1 / d;
+		double del = d * c;
+		h *= del;
+		if (fabs(del - 1) < DBL_EPSILON) {
+			*out = h;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The regularised incomplete beta I_x(a, b), y = 1 - x, as prefactor times continued
+ * fraction. GSL's gsl_sf_beta_inc has the same fraction but a prefactor from logarithms of
+ * size a ln x, which costs up to 1e-10 relative by a, b = 10^5 (its own error estimate says
+ * 3e-9); beta_step's saddle-point prefactor keeps about 1e-14. Returns 0 on non-convergence.
+ */
+static int beta_inc(double a, double b, double x, double y, double *out)
+{
+	double f;
+	if (x <= 0 || y <= 0) {
+		*out = x <= 0 ? 0 : 1;
+		return 1;
+	}
+	if (x < (a + 1) / (a + b + 2)) {
+		if (!beta_fraction(a, b, x, &f))
+			return 0;
+		*out = beta_step(a, b, x, y) * f;
+	} else {
+		if (!beta_fraction(b, a, y, &f))
+			return 0;
+		*out = 1 - beta_step(b, a, y, x) * f;
+	}
+	return 1;
+}
+
+/*
  * P(T <= t) for t > 0:
  *   Phi(-ncp) + 1/2 sum_j [ P_j I_x(j + 1/2, df/2) + ncp/sqrt(2) Q_j I_x(j + 1, df/2) ]
  * with x = t^2 / (t^2 + df), P_j = e^-l l^j / j!, Q_j = e^-l l^j / Gamma(j + 3/2), l = ncp^2/2.
@@ -55,28 +167,25 @@ static enum ps_status nct_upper_half(double t, double df, double ncp, double *ou
 {
 	double b = df / 2;
 	double lambda = ncp * ncp / 2;
-	/* x = t^2 / (t^2 + df) and 1 - x, in logs without cancellation (df may be 10^6) */
+	/* x = t^2 / (t^2 + df) and y = 1 - x without cancellation (df may be 10^6) */
 	double x = t * t / (t * t + df);
-	double lx = 2 * log(t) - log(t * t + df);
-	double l1x = -log1p(t * t / df);
+	double y = df / (t * t + df);
 	double k = floor(lambda);
 	double c = ncp / M_SQRT2;
 
 	/* Poisson weights at the mode: e^-l l^k / k! and e^-l l^k / Gamma(k + 3/2) */
 	double p_k = poisson_at_mode(lambda, k);
-	double q_k = p_k * exp(-gsl_sf_lnpoch(k + 1, 0.5));
+	double q_k = p_k * gamma_ratio_half(k);
 
-	gsl_sf_result r_odd, r_even;
-	if (gsl_sf_beta_inc_e(k + 0.5, b, x, &r_odd) != GSL_SUCCESS ||
-	    gsl_sf_beta_inc_e(k + 1, b, x, &r_even) != GSL_SUCCESS)
+	double i_odd_k, i_even_k;
+	if (!beta_inc(k + 0.5, b, x, y, &i_odd_k) || !beta_inc(k + 1, b, x, y, &i_even_k))
 		return PS_EINTERNAL;
-	double i_odd_k = r_odd.val, i_even_k = r_even.val;
 	double sum = p_k * i_odd_k + c * q_k * i_even_k;
 
 	/* upwards: weights shrink, incomplete betas shrink; stop on a geometric tail bound */
 	double p = p_k, q = q_k, i_odd = i_odd_k, i_even = i_even_k;
-	double s_odd = exp(log_beta_step(k + 0.5, b, lx, l1x));
-	double s_even = exp(log_beta_step(k + 1, b, lx, l1x));
+	double s_odd = beta_step(k + 0.5, b, x, y);
+	double s_even = beta_step(k + 1, b, x, y);
 	int converged = 0;
 	for (double j = k + 1; j < k + NCT_MAX_TERMS; j++) {
 		double a_odd = j - 0.5, a_even = j;  /* the a of the previous terms */
@@ -112,8 +221,8 @@ static enum ps_status nct_upper_half(double t, double df, double ncp, double *ou
 	i_odd = i_odd_k;
 	i_even = i_even_k;
 	if (k >= 1) {
-		s_odd = exp(log_beta_step(k - 0.5, b, lx, l1x));
-		s_even = exp(log_beta_step(k, b, lx, l1x));
+		s_odd = beta_step(k - 0.5, b, x, y);
+		s_even = beta_step(k, b, x, y);
 	}
 	for (double j = k - 1; j >= 0; j--) {
 		i_odd += s_odd;
