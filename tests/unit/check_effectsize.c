@@ -138,6 +138,11 @@ START_TEST(adversarial)
 	ck_assert_int_eq(ps_cohens_d(x, 1, x, 1, 0.95, &r), PS_OK);
 	ck_assert(isnan(r.estimate) && r.note != NULL);
 	ck_assert_int_eq(ps_cohens_d(x, 3, y, 3, 1.5, &r), PS_EUSAGE);
+	/* nearly constant groups: d about 3e9, the noncentral t is out of reach: estimate, no CI */
+	double nx[4] = { 1, 1, 1, 1 + 1e-9 }, ny[4] = { 0, 0, 1e-9, 0 };
+	ck_assert_int_eq(ps_cohens_d(nx, 4, ny, 4, 0.95, &r), PS_OK);
+	ck_assert(isfinite(r.estimate) && r.estimate > 1e9);
+	ck_assert(isnan(r.conf_low) && isnan(r.conf_high) && r.note != NULL);
 }
 END_TEST
 
@@ -239,6 +244,13 @@ START_TEST(noncentral_t_cdf)
 	ck_assert(p == 1);
 	ck_assert_int_eq(ps_nct_cdf(0, 3, 1.5, &p), PS_OK);
 	ck_assert_close(p, 0.066807201268858057, 1e-15, "pt(0, 3, 1.5) = pnorm(-1.5)");
+	/* beyond 10^10 = ncp^2/2 the series is refused rather than summed for minutes */
+	ck_assert_int_eq(ps_nct_cdf(1, 10, 2e5, &p), PS_EDATA);
+	/* t^2 underflowing against df: pt(t, df, ncp) = pnorm(-ncp), and the CI is -+ qnorm(.975) */
+	double lo, hi;
+	ck_assert_int_eq(ps_nct_ncp_ci(1e-200, 5, 0.95, &lo, &hi), PS_OK);
+	ck_assert_close(hi, 1.959963984540054, 1e-14, "qnorm(0.975)");
+	ck_assert_close(lo, -1.959963984540054, 1e-14, "-qnorm(0.975)");
 }
 END_TEST
 
