@@ -190,6 +190,21 @@ START_TEST(degenerate)
 	ck_assert_int_eq(ps_ancova_fit(y, bad, cov, 1, 3, 0.95, &r), PS_EDATA);
 	ck_assert_ptr_null(r.terms);
 	ck_assert_int_eq(ps_ancova_fit(y, g, cov, 1, 3, 0, &r), PS_EUSAGE);
+	/* one or two observations: more columns than rows; R keeps the first n columns */
+	ck_assert_int_eq(ps_ancova_fit(y, g, cov, 1, 1, 0.95, &r), PS_OK);
+	ck_assert_uint_eq(r.rank, 1);
+	ck_assert(r.terms[1].aliased && r.terms[2].aliased && r.terms[0].estimate == 1);
+	ck_assert(isnan(r.sigma) && r.note != NULL);
+	ps_ancova_result_release(&r);
+	ck_assert_int_eq(ps_ancova_fit(y, g, cov, 1, 2, 0.95, &r), PS_OK);
+	ck_assert_uint_eq(r.rank, 2);
+	ck_assert(!r.terms[1].aliased && r.terms[2].aliased);
+	ps_ancova_result_release(&r);
+	/* all in one group: the indicator is the intercept again */
+	double ones[3] = { 1, 1, 1 };
+	ck_assert_int_eq(ps_ancova_fit(y, ones, cov, 1, 3, 0.95, &r), PS_OK);
+	ck_assert(r.terms[2].aliased && r.note != NULL && isnan(r.adjusted_mean[1]));
+	ps_ancova_result_release(&r);
 }
 END_TEST
 

@@ -12,6 +12,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "golden.h"
+#include "peerstat/describe.h"
 #include "peerstat/ttest.h"
 
 #define GOLD "continuous.tsv"
@@ -119,6 +120,40 @@ START_TEST(textbook_two_sample)
 	check_two("data/continuous/toothgrowth.csv", "len", "oj", "tooth");
 	check_two("data/continuous/mtcars.csv", "mpg", "am", "mtcars");
 	check_two("data/continuous/anorexia.csv", "postwt", "cbt", "anorexia");
+}
+END_TEST
+
+START_TEST(from_merged_accumulators)
+{
+	/* the streaming path: each group described in two shards, merged, then the summary test */
+	double *x, *y;
+	size_t nx = load_group("data/continuous/toothgrowth.csv", "len", "oj", 1, &x);
+	size_t ny = load_group("data/continuous/toothgrowth.csv", "len", "oj", 0, &y);
+	struct ps_describe a[2], b[2];
+	for (int s = 0; s < 2; s++) {
+		ps_describe_init(&a[s]);
+		ps_describe_init(&b[s]);
+	}
+	for (size_t i = 0; i < nx; i++)
+		ck_assert_int_eq(ps_describe_add(&a[i % 2], x[i]), PS_OK);
+	for (size_t i = 0; i < ny; i++)
+		ck_assert_int_eq(ps_describe_add(&b[i < ny / 3], y[i]), PS_OK);
+	ck_assert_int_eq(ps_describe_merge(&a[0], &a[1]), PS_OK);
+	ck_assert_int_eq(ps_describe_merge(&b[1], &b[0]), PS_OK);
+	struct ps_describe_result dx, dy;
+	ck_assert_int_eq(ps_describe_finish(&a[0], &dx), PS_OK);
+	ck_assert_int_eq(ps_describe_finish(&b[1], &dy), PS_OK);
+	struct ps_ttest_result r;
+	ck_assert_int_eq(ps_ttest_two_sample_summary(dx.mean, dx.var, dx.n, dy.mean, dy.var, dy.n, 0, 0.95, &r), PS_OK);
+	check_result("tooth.welch", &r);
+	ck_assert_int_eq(ps_ttest_two_sample_summary(dx.mean, dx.var, dx.n, dy.mean, dy.var, dy.n, 1, 0.95, &r), PS_OK);
+	check_result("tooth.student", &r);
+	for (int s = 0; s < 2; s++) {
+		ps_describe_release(&a[s]);
+		ps_describe_release(&b[s]);
+	}
+	free(x);
+	free(y);
 }
 END_TEST
 
@@ -233,6 +268,7 @@ static Suite *ttest_suite(void)
 	tcase_add_test(tc, sleep_help_page);
 	tcase_add_test(tc, textbook_two_sample);
 	tcase_add_test(tc, far_tail);
+	tcase_add_test(tc, from_merged_accumulators);
 	tcase_add_test(tc, anorexia_change);
 	tcase_add_test(tc, adversarial);
 	tcase_add_test(tc, degenerate_notes);
