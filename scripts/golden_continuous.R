@@ -122,6 +122,7 @@ x <- sl$extra[sl$treated == 1]; y <- sl$extra[sl$treated == 0]
 two_groups("sleep", x, y)
 tt("sleep.paired", x - y)                  # = t.test(x, y, paired = TRUE)
 tt("sleep.paired90", x - y, conf.level = 0.90)
+tt("sleep.paired_mu1", x - y, mu = 1)      # H0: mean change 1 hour
 effect_z("sleep.paired", x - y)
 tt("sleep.welch90", x, y, conf.level = 0.90)
 

@@ -25,7 +25,7 @@ struct ps_ttest_result {
 	double estimate;    /* mean(treatment) - mean(control), or mean of the differences */
 	double mean_x;      /* mean(treatment) (or of the differences) */
 	double mean_y;      /* mean(control); NAN for the one-sample test */
-	double stderr_;     /* standard error of the estimate (R's $stderr) */
+	double stderr_;     /* standard error of the estimate (R's $stderr; stdio.h owns stderr) */
 	double statistic;   /* t */
 	double df;          /* degrees of freedom (fractional for Welch) */
 	double p_value;     /* two-sided: 2 * pt(-|t|, df) */

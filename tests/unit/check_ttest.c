@@ -110,6 +110,8 @@ START_TEST(sleep_help_page)
 	check_result("sleep.paired", &r);
 	ck_assert_int_eq(ps_ttest_one_sample(d, nx, 0, 0.90, &r), PS_OK);
 	check_result("sleep.paired90", &r);
+	ck_assert_int_eq(ps_ttest_one_sample(d, nx, 1, 0.95, &r), PS_OK);
+	check_result("sleep.paired_mu1", &r);
 	free(x);
 	free(y);
 }
