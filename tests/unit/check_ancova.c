@@ -185,6 +185,11 @@ START_TEST(degenerate)
 	ck_assert(isnan(r.terms[2].p_value));
 	ck_assert_ptr_nonnull(r.note);
 	ps_ancova_result_release(&r);
+	/* an outcome that is 0 throughout: no inference, and a note (R prints NaN silently) */
+	double zeros[5] = { 0, 0, 0, 0, 0 };
+	ck_assert_int_eq(ps_ancova_fit(zeros, gg, cov, 1, 5, 0.95, &r), PS_OK);
+	ck_assert(r.terms[2].estimate == 0 && isnan(r.terms[2].p_value) && r.note != NULL);
+	ps_ancova_result_release(&r);
 	/* invalid input: nothing allocated */
 	double bad[3] = { 0, 2, 1 };
 	ck_assert_int_eq(ps_ancova_fit(y, bad, cov, 1, 3, 0.95, &r), PS_EDATA);

@@ -270,7 +270,8 @@ enum ps_status ps_ancova_fit(const double *y, const double *group,
 	if (df <= 0) {
 		out->note = "no residual degrees of freedom (as many observations as estimable terms): no standard errors";
 		inference = 0;
-	} else if (resvar < ((double)fmean * fmean + (double)fvar) * 1e-30) {
+	} else if (resvar < ((double)fmean * fmean + (double)fvar) * 1e-30 || resvar == 0) {
+		/* R's criterion; resvar == 0 adds y identically 0, where R prints t = NaN silently */
 		out->note = "essentially perfect fit: standard errors, tests and confidence intervals are unreliable";
 		inference = 0;
 	}
