@@ -84,12 +84,18 @@ struct ps_rank_result {
 	int ties;               /* 1 when some ranks are tied (forces the normal approximation) */
 
 	/*
-	 * Only when options.conf_int: the Hodges-Lehmann estimate (rank sum: the median of the
-	 * differences x_i - y_j, R's "difference in location"; signed rank: the median of the
-	 * Walsh averages, R's "(pseudo)median") and the interval, as R computes them: exact from
-	 * the order statistics, otherwise by root finding on the normal approximation. conf_level
-	 * is the level R reports (lowered when the requested one is not achievable, as R does).
-	 * All NAN when not requested.
+	 * Only when options.conf_int (otherwise NAN): the Hodges-Lehmann estimate and interval as
+	 * R's wilcox.test(conf.int = TRUE) computes them. Rank sum: the shift of x against y
+	 * (R's "difference in location"); signed rank: R's "(pseudo)median" of d.
+	 * - Exact p-value case: order statistics of the differences x_i - y_j (signed rank: the
+	 *   Walsh averages (d_i + d_j) / 2, i <= j) at R's qwilcox/qsignrank positions, and their
+	 *   median. Exact to the last bit.
+	 * - Normal case: R's root search (uniroot, tol.root = 1e-4) on the standardised
+	 *   statistic as a function of the shift, repeated step for step so that the numbers are
+	 *   R's; as values of the true crossing points they are good to about 1e-4 only.
+	 * A one-sided interval has an infinite end. conf_level is the level R reports: lowered
+	 * when the requested one is not achievable (note set), 0 when the data give no interval
+	 * (all differences equal: bounds NAN, estimate their midrange, as R).
 	 */
 	double estimate;
 	double conf_low;
@@ -103,9 +109,11 @@ struct ps_rank_result {
  * Wilcoxon rank-sum / Mann-Whitney test of x (treatment, n_x values) against y (control, n_y
  * values): R's wilcox.test(x, y, alternative, conf.int, conf.level). Exact p-value when
  * n_x < 50, n_y < 50 and no ties; otherwise the normal approximation with continuity and tie
- * correction. x and y are only read. Fills *res. Returns PS_OK (also for degenerate data,
- * which give NAN figures and a note: an empty group, all values tied), PS_EDATA for a NaN in
- * the input or a conf_level outside (0, 1), PS_ENOMEM.
+ * correction. x and y are only read; opt NULL means PS_RANK_OPTIONS_INIT. Fills *res.
+ * Cost O(N log N) for N = n_x + n_y (one sort), plus O(N) per root-search step for the
+ * interval in the normal case. Returns PS_OK (also for degenerate data, which give NAN
+ * figures and a note: an empty group, all values tied), PS_EDATA for a NaN in the input, an
+ * unknown alternative or a conf_level outside (0, 1), PS_ENOMEM.
  */
 enum ps_status ps_rank_sum_test(const double *x, size_t n_x, const double *y, size_t n_y,
 				const struct ps_rank_options *opt, struct ps_rank_result *res);

@@ -221,9 +221,10 @@ static double qwilcox_counts(double x, unsigned m, unsigned n, int lower_tail, c
 	size_t q = 0;
 	if (x <= 0.5) {
 		x = x - 10 * DBL_EPSILON;
+		/* the probabilities sum to one, so the search ends inside the table */
 		for (;;) {
 			p += cnt[q] / c;
-			if (p >= x)
+			if (p >= x || q == (size_t)mn)
 				break;
 			q++;
 		}
@@ -232,10 +233,21 @@ static double qwilcox_counts(double x, unsigned m, unsigned n, int lower_tail, c
 	x = 1 - x + 10 * DBL_EPSILON;
 	for (;;) {
 		p += cnt[q] / c;
-		if (p > x)
+		if (p > x || q == (size_t)mn)
 			return mn - (double)q;
 		q++;
 	}
+}
+
+/* Mirror a half table of a symmetric distribution on 0..total into a full one (caller frees). */
+static double *mirror_full(const double *half_cnt, size_t half, size_t total)
+{
+	double *full = malloc((total + 1) * sizeof(*full));
+	if (!full)
+		return NULL;
+	for (size_t u = 0; u <= total; u++)
+		full[u] = u <= half ? half_cnt[u] : half_cnt[total - u];
+	return full;
 }
 
 enum ps_status ps_pwilcox(double q, unsigned m, unsigned n, int lower_tail, double *out)
@@ -259,18 +271,12 @@ enum ps_status ps_qwilcox(double p, unsigned m, unsigned n, int lower_tail, doub
 	double *cnt = wilcox_counts(m, n, &half);
 	if (!cnt)
 		return PS_ENOMEM;
-	/*
-	 * The search may walk past the middle of the table when p is close to 1/2; mirror the
-	 * index there (the distribution is symmetric) instead of keeping the full table.
-	 */
-	size_t width = (size_t)m * n + 1;
-	double *full = malloc(width * sizeof(*full));
+	/* the search may walk past the middle of the table: mirror the symmetric half */
+	double *full = mirror_full(cnt, half, (size_t)m * n);
 	if (!full) {
 		free(cnt);
 		return PS_ENOMEM;
 	}
-	for (size_t u = 0; u < width; u++)
-		full[u] = u <= half ? cnt[u] : cnt[width - 1 - u];
 	*out = qwilcox_counts(p, m, n, lower_tail, full, choose_like_r(m + n, n));
 	free(full);
 	free(cnt);
@@ -346,7 +352,7 @@ static double qsignrank_counts(double x, unsigned n, int lower_tail, const doubl
 		x = x - 10 * DBL_EPSILON;
 		for (;;) {
 			p += cnt[q] * f;
-			if (p >= x)
+			if (p >= x || q == (size_t)total)
 				break;
 			q++;
 		}
@@ -355,21 +361,10 @@ static double qsignrank_counts(double x, unsigned n, int lower_tail, const doubl
 	x = 1 - x + 10 * DBL_EPSILON;
 	for (;;) {
 		p += cnt[q] * f;
-		if (p > x)
+		if (p > x || q == (size_t)total)
 			return total - (double)q;
 		q++;
 	}
-}
-
-/* Mirror a half table of a symmetric distribution on 0..total into a full one (caller frees). */
-static double *mirror_full(const double *half_cnt, size_t half, size_t total)
-{
-	double *full = malloc((total + 1) * sizeof(*full));
-	if (!full)
-		return NULL;
-	for (size_t u = 0; u <= total; u++)
-		full[u] = u <= half ? half_cnt[u] : half_cnt[total - u];
-	return full;
 }
 
 enum ps_status ps_psignrank(double q, unsigned n, int lower_tail, double *out)
@@ -417,11 +412,80 @@ static int cmp_tagged(const void *a, const void *b)
 }
 
 /*
+ * An unsigned key that orders as the double does (no NaN here): flip every bit of a negative
+ * number, only the sign bit of a positive one. -0 and +0 get neighbouring keys, so they still
+ * meet as a tie when equal values are grouped after sorting.
+ */
+static uint64_t sort_key(double v)
+{
+	uint64_t u;
+	memcpy(&u, &v, sizeof(u));
+	return (u >> 63) ? ~u : u | ((uint64_t)1 << 63);
+}
+
+/* Below this size qsort is as fast; above it the radix sort is several times faster. */
+#define RADIX_MIN 4096
+
+/*
+ * Sort observations by value: LSD radix sort on the 64-bit keys, 16 bits per pass, skipping a
+ * pass whose digit is the same for all. O(n) time, one scratch array of n. Returns PS_ENOMEM
+ * when the scratch cannot be had (s unchanged), else PS_OK.
+ */
+static enum ps_status sort_tagged(struct tagged *s, size_t n)
+{
+	if (n < RADIX_MIN) {
+		qsort(s, n, sizeof(*s), cmp_tagged);
+		return PS_OK;
+	}
+	struct tagged *tmp = malloc(n * sizeof(*tmp));
+	size_t *count = malloc(65536 * sizeof(*count));
+	if (!tmp || !count) {
+		free(tmp);
+		free(count);
+		return PS_ENOMEM;
+	}
+	struct tagged *src = s, *dst = tmp;
+	for (int shift = 0; shift < 64; shift += 16) {
+		memset(count, 0, 65536 * sizeof(*count));
+		for (size_t i = 0; i < n; i++)
+			count[(sort_key(src[i].v) >> shift) & 0xffff]++;
+		if (count[(sort_key(src[0].v) >> shift) & 0xffff] == n)
+			continue;       /* every key has this digit: the pass would change nothing */
+		size_t sum = 0;
+		for (size_t d = 0; d < 65536; d++) {
+			size_t c = count[d];
+			count[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[count[(sort_key(src[i].v) >> shift) & 0xffff]++] = src[i];
+		struct tagged *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != s)
+		memcpy(s, src, n * sizeof(*s));
+	free(tmp);
+	free(count);
+	return PS_OK;
+}
+
+/*
+ * t^3 - t for a tie group of t, rounded as R's NTIES^3 - NTIES: R's `^` computes in long
+ * double (powl on x86-64), exact while t^3 < 2^64, then rounds once to double.
+ */
+static double tie_cube(size_t t)
+{
+	long double lt = (long double)t;
+	double cube = (double)(lt * lt * lt);
+	return cube - (double)t;
+}
+
+/*
  * Rank sorted values with average ranks for ties (R's rank(ties.method = "average")) and
  * return the sum of the ranks of the tagged ones, the tie term sum(t^3 - t) over tie groups
  * (R: sum(NTIES^3 - NTIES) with NTIES = table(r)) and whether any tie exists. R's sum() adds
- * in long double; ranks are half-integers, so the rank sum is exact either way. t^3 goes
- * through pow() as R's `^` does, for the same rounding once t^3 passes 2^53.
+ * in long double; ranks are half-integers, so the rank sum is exact either way.
  */
 static void rank_sorted(const struct tagged *s, size_t n, double *rank_sum, double *tie_term, int *ties)
 {
@@ -438,10 +502,9 @@ static void rank_sorted(const struct tagged *s, size_t n, double *rank_sum, doub
 		for (size_t k = i; k < j; k++)
 			tagged += s[k].tag != 0;
 		rs += (long double)r * (long double)tagged;
-		double t = (double)(j - i);
 		if (j - i > 1) {
 			any = 1;
-			tt += pow(t, 3.0) - t;
+			tt += tie_cube(j - i);
 		}
 		i = j;
 	}
@@ -541,7 +604,10 @@ enum ps_status ps_rank_sum_test(const double *x, size_t n_x, const double *y, si
 		s[i] = (struct tagged){ x[i], 1 };
 	for (size_t j = 0; j < n_y; j++)
 		s[n_x + j] = (struct tagged){ y[j], 0 };
-	qsort(s, N, sizeof(*s), cmp_tagged);
+	if (sort_tagged(s, N) != PS_OK) {
+		free(s);
+		return PS_ENOMEM;
+	}
 	double rank_sum, tie_term;
 	int ties;
 	rank_sorted(s, N, &rank_sum, &tie_term, &ties);
@@ -634,7 +700,11 @@ enum ps_status ps_signed_rank_test(const double *d, size_t n, const struct ps_ra
 	}
 	res->n_x = m;
 	res->n_zero = n - m;
-	qsort(s, m, sizeof(*s), cmp_tagged);
+	if (sort_tagged(s, m) != PS_OK) {
+		free(s);
+		free(nz);
+		return PS_ENOMEM;
+	}
 	double V, tie_term;
 	int ties;
 	rank_sorted(s, m, &V, &tie_term, &ties);
@@ -690,20 +760,542 @@ enum ps_status ps_signed_rank_test(const double *d, size_t n, const struct ps_ra
 	return st;
 }
 
-/* ---------------------------------------------------------------------------------------- */
-/* Hodges-Lehmann */
 
+/* ---------------------------------------------------------------------------------------- */
+/* Hodges-Lehmann estimates and confidence intervals (R's conf.int = TRUE) */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/*
+ * R's median() of sorted values: the middle one, or the mean of the middle two computed as
+ * R's mean() does (long double sum, then one refinement pass), which can differ from
+ * (a + b) / 2 in the last bit.
+ */
+static double median_sorted(const double *v, size_t n)
+{
+	if (n == 0)
+		return NAN;
+	size_t h = n / 2;
+	if (n % 2)
+		return v[h];
+	long double a = v[h - 1], b = v[h];
+	long double s = (a + b) / 2;
+	long double t = (a - s) + (b - s);
+	return (double)(s + t / 2);
+}
+
+/* R's signif(x, 2) for 0 < x <= 1 (fprec: scale by 10^e so that the scaled value is >= 10). */
+static double signif2(double x)
+{
+	if (!(x > 0))
+		return x;
+	int e10 = (int)(2 - 1 - floor(log10(x)));
+	double p10 = 1;
+	for (int k = 0; k < (e10 > 0 ? e10 : -e10); k++)
+		p10 *= 10;
+	if (e10 > 0)
+		return nearbyint(x * p10) / p10;
+	return nearbyint(x / p10) * p10;
+}
+
+/*
+ * R's qnorm for the quantiles of the normal-approximation interval: Wichura's AS 241. Outside
+ * the central part GSL's inverse is the same computation (same rational function, same
+ * Horner order, on the small tail probability itself as R does) and is used. In the central
+ * part (|p - 1/2| <= 0.425, conf.level <= 0.85) R multiplies q by the numerator before
+ * dividing and forms q from the lower-tail probability (1 - p for lower.tail = FALSE), where
+ * GSL rounds differently in the last bit; the root search can turn such a bit into a
+ * different step, so R's arithmetic is repeated here.
+ */
+static double qnorm_central(double q)
+{
+	double r = .180625 - q * q;
+	return q * (((((((r * 2509.0809287301226727 + 33430.575583588128105) * r + 67265.770927008700853) * r +
+			45921.953931549871457) * r + 13731.693765509461125) * r + 1971.5909503065514427) * r +
+		     133.14166789178437745) * r + 3.387132872796366608) /
+	       (((((((r * 5226.495278852545925 + 28729.085735721942674) * r + 39307.89580009271061) * r +
+		    21213.794301586595867) * r + 5394.1960214247511077) * r + 687.1870074920579083) * r +
+		 42.313330701600911252) * r + 1.);
+}
+
+/* qnorm(p, lower.tail = TRUE) */
+static double qnorm_lower(double p)
+{
+	double q = p - 0.5;
+	if (fabs(q) <= .425)
+		return qnorm_central(q);
+	return gsl_cdf_ugaussian_Pinv(p);
+}
+
+/* qnorm(p, lower.tail = FALSE) */
+static double qnorm_upper(double p)
+{
+	double q = (0.5 - p + 0.5) - 0.5;
+	if (fabs(q) <= .425)
+		return qnorm_central(q);
+	return gsl_cdf_ugaussian_Qinv(p);
+}
+
+/*
+ * R's uniroot turns a non-finite function value into -+DBL_MAX (keeping the sign of -Inf) so
+ * that the root search goes on; the same here.
+ */
+static double finite_like_r(double v)
+{
+	if (isfinite(v))
+		return v;
+	return v == -INFINITY ? -DBL_MAX : DBL_MAX;
+}
+
+/*
+ * Brent's root finder as in Forsythe, Malcolm and Moler (1977), the algorithm behind R's
+ * uniroot() (R_zeroin2: f at both ends given, tolerance tol, at most maxit steps). Following
+ * it step for step matters: the functions below are step functions of the shift, so the
+ * point returned inside a flat stretch depends on the path, and R's value is that point.
+ */
+typedef double (*root_fn)(double x, void *ctx);
+
+static double brent_root(double a, double b, double fa, double fb, root_fn f, void *ctx, double tol, int maxit)
+{
+	double c = a, fc = fa;
+	if (fa == 0)
+		return a;
+	if (fb == 0)
+		return b;
+	for (int it = 0; it <= maxit; it++) {
+		double prev_step = b - a;
+		if (fabs(fc) < fabs(fb)) {
+			/* keep b the best approximation so far */
+			a = b;
+			b = c;
+			c = a;
+			fa = fb;
+			fb = fc;
+			fc = fa;
+		}
+		double tol_act = 2 * DBL_EPSILON * fabs(b) + tol / 2;
+		double new_step = (c - b) / 2;
+		if (fabs(new_step) <= tol_act || fb == 0)
+			return b;
+		if (fabs(prev_step) >= tol_act && fabs(fa) > fabs(fb)) {
+			/* interpolation: secant with two points, inverse quadratic with three */
+			double p, q, cb = c - b;
+			if (a == c) {
+				double t1 = fb / fa;
+				p = cb * t1;
+				q = 1.0 - t1;
+			} else {
+				double t1, t2;
+				q = fa / fc;
+				t1 = fb / fc;
+				t2 = fb / fa;
+				p = t2 * (cb * q * (q - t1) - (b - a) * (t1 - 1.0));
+				q = (q - 1.0) * (t1 - 1.0) * (t2 - 1.0);
+			}
+			if (p > 0)
+				q = -q;
+			else
+				p = -p;
+			if (p < (0.75 * cb * q - fabs(tol_act * q) / 2) && p < fabs(prev_step * q / 2))
+				new_step = p / q;
+		}
+		if (fabs(new_step) < tol_act)
+			new_step = new_step > 0 ? tol_act : -tol_act;
+		a = b;
+		fa = fb;
+		b += new_step;
+		fb = finite_like_r(f(b, ctx));
+		if ((fb > 0 && fc > 0) || (fb < 0 && fc < 0)) {
+			c = a;
+			fc = fa;
+		}
+	}
+	return b;       /* not converged: R warns and returns the last point too */
+}
+
+/* R's uniroot(tol = 1e-4) as wilcox.test calls it (tol.root), maxiter = 1000. */
+#define TOL_ROOT 1e-4
+#define MAXIT_ROOT 1000
+
+/*
+ * The standardised rank-sum statistic as a function of the shift d, R's W(d) inside
+ * wilcox.test: the ranks of c(x - d, y), their tie term and the continuity correction. x and y
+ * are sorted once (subtracting d keeps the order of x), so each evaluation is a merge, O(N).
+ */
+struct rs_shift {
+	const double *xs, *ys;
+	size_t nx, ny;
+	int correct;                    /* apply the continuity correction */
+	enum ps_rank_alternative alt;
+	double zq;                      /* subtracted: the root of W(d) - zq is sought */
+};
+
+static double rs_shift_z(double d, void *ctx)
+{
+	const struct rs_shift *k = ctx;
+	size_t i = 0, j = 0, pos = 0;
+	long double rank_x = 0, tt = 0;
+	while (i < k->nx || j < k->ny) {
+		double v;
+		if (j >= k->ny || (i < k->nx && k->xs[i] - d <= k->ys[j]))
+			v = k->xs[i] - d;
+		else
+			v = k->ys[j];
+		size_t cx = 0, cy = 0;
+		while (i < k->nx && k->xs[i] - d == v) {
+			i++;
+			cx++;
+		}
+		while (j < k->ny && k->ys[j] == v) {
+			j++;
+			cy++;
+		}
+		size_t t = cx + cy;
+		double r = ((double)pos + 1 + (double)(pos + t)) / 2;
+		rank_x += (long double)r * (long double)cx;
+		if (t > 1)
+			tt += tie_cube(t);
+		pos += t;
+	}
+	double nx = (double)k->nx, ny = (double)k->ny;
+	double dz = (double)rank_x - nx * (nx + 1) / 2 - nx * ny / 2;
+	double corr = 0;
+	if (k->correct) {
+		switch (k->alt) {
+		case PS_RANK_GREATER: corr = 0.5; break;
+		case PS_RANK_LESS:    corr = -0.5; break;
+		default:              corr = dz > 0 ? 0.5 : dz < 0 ? -0.5 : 0; break;
+		}
+	}
+	double sigma = sqrt((nx * ny / 12) * ((nx + ny + 1) - (double)tt / ((nx + ny) * (nx + ny - 1))));
+	return (dz - corr) / sigma - k->zq;
+}
+
+/*
+ * The standardised signed-rank statistic of x - d, R's W(d) for the one-sample interval: the
+ * zeros of x - d dropped, ranks of |x - d|. x is sorted once; the negative part of x - d read
+ * backwards and the positive part forwards are both increasing in |x - d|, so each evaluation
+ * is a merge, O(n).
+ */
+struct sr_shift {
+	const double *xs;
+	size_t n;
+	int correct;
+	enum ps_rank_alternative alt;
+	double zq;
+};
+
+static double sr_shift_z(double d, void *ctx)
+{
+	const struct sr_shift *k = ctx;
+	/* split: xs[0..neg) - d < 0, xs[neg..pos0) - d == 0, xs[pos0..n) - d > 0 */
+	size_t neg = 0, pos0;
+	while (neg < k->n && k->xs[neg] - d < 0)
+		neg++;
+	pos0 = neg;
+	while (pos0 < k->n && k->xs[pos0] - d == 0)
+		pos0++;
+	size_t in = neg, ip = pos0, pos = 0;
+	long double sum_pos = 0, tt = 0;
+	while (in > 0 || ip < k->n) {
+		double an = in > 0 ? -(k->xs[in - 1] - d) : INFINITY;
+		double ap = ip < k->n ? k->xs[ip] - d : INFINITY;
+		double v = an < ap ? an : ap;
+		size_t cn = 0, cp = 0;
+		while (in > 0 && -(k->xs[in - 1] - d) == v) {
+			in--;
+			cn++;
+		}
+		while (ip < k->n && k->xs[ip] - d == v) {
+			ip++;
+			cp++;
+		}
+		size_t t = cn + cp;
+		double r = ((double)pos + 1 + (double)(pos + t)) / 2;
+		sum_pos += (long double)r * (long double)cp;
+		if (t > 1)
+			tt += tie_cube(t);
+		pos += t;
+	}
+	double m = (double)pos;
+	double zd = (double)sum_pos - m * (m + 1) / 4;
+	double sigma = sqrt(m * (m + 1) * (2 * m + 1) / 24 - (double)tt / 48);
+	double corr = 0;
+	if (k->correct) {
+		switch (k->alt) {
+		case PS_RANK_GREATER: corr = 0.5; break;
+		case PS_RANK_LESS:    corr = -0.5; break;
+		default:              corr = zd > 0 ? 0.5 : zd < 0 ? -0.5 : 0; break;
+		}
+	}
+	return (zd - corr) / sigma - k->zq;
+}
+
+static const char *const NOTE_LEVEL =
+	"the requested confidence level is not achievable with so few observations: conf_level is the level reached";
+
+/* Sorted copy of v (caller frees) or NULL. */
+static double *sorted_copy(const double *v, size_t n)
+{
+	double *out = malloc((n ? n : 1) * sizeof(*out));
+	struct tagged *s = malloc((n ? n : 1) * sizeof(*s));
+	if (!out || !s) {
+		free(out);
+		free(s);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		s[i] = (struct tagged){ v[i], 0 };
+	if (sort_tagged(s, n) != PS_OK) {
+		free(out);
+		free(s);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		out[i] = s[i].v;
+	free(s);
+	return out;
+}
+
+/*
+ * Rank sum. Exact case (cnt != NULL): the order statistics of the n_x n_y differences
+ * x_i - y_j at R's qwilcox positions, and their median. Otherwise the roots of the
+ * standardised statistic as a function of the shift, as R finds them.
+ */
 static enum ps_status hl_rank_sum(const double *x, size_t nx, const double *y, size_t ny,
 				  const struct ps_rank_options *opt, const double *cnt, double c,
 				  struct ps_rank_result *res)
 {
-	(void)x; (void)nx; (void)y; (void)ny; (void)opt; (void)cnt; (void)c; (void)res;
+	double alpha = 1 - opt->conf_level;
+	enum ps_rank_alternative alt = opt->alternative;
+	res->conf_level = opt->conf_level;
+	if (cnt) {
+		unsigned m = (unsigned)nx, n = (unsigned)ny;
+		size_t mn = nx * ny;
+		double *diffs = malloc(mn * sizeof(*diffs));
+		if (!diffs)
+			return PS_ENOMEM;
+		for (size_t i = 0; i < nx; i++)
+			for (size_t j = 0; j < ny; j++)
+				diffs[i * ny + j] = x[i] - y[j];
+		qsort(diffs, mn, sizeof(*diffs), cmp_double);
+		double qu = qwilcox_counts(alt == PS_RANK_TWO_SIDED ? alpha / 2 : alpha, m, n, 1, cnt, c);
+		if (qu == 0)
+			qu = 1;
+		size_t iqu = (size_t)qu, iql = mn - iqu;
+		double achieved = pwilcox_counts(trunc(qu) - 1, m, n, 1, cnt, c);
+		switch (alt) {
+		case PS_RANK_GREATER:
+			res->conf_low = diffs[iqu - 1];
+			res->conf_high = INFINITY;
+			break;
+		case PS_RANK_LESS:
+			res->conf_low = -INFINITY;
+			res->conf_high = diffs[iql];
+			break;
+		default:
+			achieved *= 2;
+			res->conf_low = diffs[iqu - 1];
+			res->conf_high = diffs[iql];
+			break;
+		}
+		if (achieved - alpha > alpha / 2) {
+			res->conf_level = 1 - achieved;
+			res->note = NOTE_LEVEL;
+		}
+		res->estimate = median_sorted(diffs, mn);
+		free(diffs);
+		return PS_OK;
+	}
+
+	double *xs = sorted_copy(x, nx), *ys = sorted_copy(y, ny);
+	if (!xs || !ys) {
+		free(xs);
+		free(ys);
+		return PS_ENOMEM;
+	}
+	double mumin = xs[0] - ys[ny - 1], mumax = xs[nx - 1] - ys[0];
+	struct rs_shift k = { xs, ys, nx, ny, 1, alt, 0 };
+	if (!(mumin < mumax)) {
+		/* every x equal and every y equal: R stops with an error here */
+		if (!res->note)
+			res->note = "all values within each group are equal: no confidence interval or estimate";
+		res->conf_level = NAN;
+		free(xs);
+		free(ys);
+		return PS_OK;
+	}
+	double w_min = rs_shift_z(mumin, &k), w_max = rs_shift_z(mumax, &k);
+	/* R's root(zq): an end whose statistic is already beyond zq is the bound itself */
+	double zq_lo = alt == PS_RANK_GREATER ? qnorm_upper(alpha) : qnorm_upper(alpha / 2);
+	double zq_hi = alt == PS_RANK_LESS ? qnorm_lower(alpha) : qnorm_lower(alpha / 2);
+	double bound[2] = { -INFINITY, INFINITY };
+	const double zq[2] = { zq_lo, zq_hi };
+	for (int b = 0; b < 2; b++) {
+		if ((b == 0 && alt == PS_RANK_LESS) || (b == 1 && alt == PS_RANK_GREATER))
+			continue;
+		double fl = w_min - zq[b], fu = w_max - zq[b];
+		if (fl <= 0) {
+			bound[b] = mumin;
+		} else if (fu >= 0) {
+			bound[b] = mumax;
+		} else {
+			k.zq = zq[b];
+			bound[b] = brent_root(mumin, mumax, fl, fu, rs_shift_z, &k, TOL_ROOT, MAXIT_ROOT);
+		}
+	}
+	res->conf_low = bound[0];
+	res->conf_high = bound[1];
+	/* the estimate: R sets correct <- FALSE before it, which its W(d) then sees */
+	k.correct = 0;
+	k.zq = 0;
+	double fl = rs_shift_z(mumin, &k), fu = rs_shift_z(mumax, &k);
+	if ((fl > 0 && fu > 0) || (fl < 0 && fu < 0)) {
+		res->note = "the Hodges-Lehmann estimate has no sign change to find (R stops here)";
+	} else {
+		res->estimate = brent_root(mumin, mumax, fl, fu, rs_shift_z, &k, TOL_ROOT, MAXIT_ROOT);
+	}
+	free(xs);
+	free(ys);
 	return PS_OK;
 }
 
+/*
+ * Signed rank. Exact case (cnt != NULL): order statistics of the n (n + 1) / 2 Walsh averages
+ * (d_i + d_j) / 2, i <= j, at R's qsignrank positions, and their median. Otherwise R's root
+ * search, including its widening of alpha when the requested level is out of reach.
+ */
 static enum ps_status hl_signed_rank(const double *d, size_t n, const struct ps_rank_options *opt,
 				     const double *cnt, struct ps_rank_result *res)
 {
-	(void)d; (void)n; (void)opt; (void)cnt; (void)res;
+	double alpha = 1 - opt->conf_level;
+	enum ps_rank_alternative alt = opt->alternative;
+	res->conf_level = opt->conf_level;
+	if (cnt) {
+		unsigned un = (unsigned)n;
+		size_t total = n * (n + 1) / 2, w = 0;
+		double *walsh = malloc(total * sizeof(*walsh));
+		if (!walsh)
+			return PS_ENOMEM;
+		for (size_t i = 0; i < n; i++)
+			for (size_t j = i; j < n; j++)
+				walsh[w++] = d[i] + d[j];
+		/* R sorts the sums and halves them afterwards (exact: halving is exact) */
+		qsort(walsh, total, sizeof(*walsh), cmp_double);
+		for (size_t i = 0; i < total; i++)
+			walsh[i] /= 2;
+		double qu = qsignrank_counts(alt == PS_RANK_TWO_SIDED ? alpha / 2 : alpha, un, 1, cnt);
+		if (qu == 0)
+			qu = 1;
+		size_t iqu = (size_t)qu, iql = total - iqu;
+		double achieved = psignrank_counts(trunc(qu) - 1, un, 1, cnt);
+		switch (alt) {
+		case PS_RANK_GREATER:
+			res->conf_low = walsh[iqu - 1];
+			res->conf_high = INFINITY;
+			break;
+		case PS_RANK_LESS:
+			res->conf_low = -INFINITY;
+			res->conf_high = walsh[iql];
+			break;
+		default:
+			achieved *= 2;
+			res->conf_low = walsh[iqu - 1];
+			res->conf_high = walsh[iql];
+			break;
+		}
+		if (achieved - alpha > alpha / 2) {
+			res->conf_level = 1 - signif2(achieved);
+			res->note = NOTE_LEVEL;
+		}
+		res->estimate = median_sorted(walsh, total);
+		free(walsh);
+		return PS_OK;
+	}
+
+	if (n == 0) {
+		/* every difference was zero: R returns NaN bounds at level 0 and estimate NaN */
+		res->conf_low = alt == PS_RANK_LESS ? -INFINITY : NAN;
+		res->conf_high = alt == PS_RANK_GREATER ? INFINITY : NAN;
+		res->conf_level = 0;
+		return PS_OK;
+	}
+	double *xs = sorted_copy(d, n);
+	if (!xs)
+		return PS_ENOMEM;
+	double mumin = xs[0], mumax = xs[n - 1];
+	struct sr_shift k = { xs, n, 1, alt, 0 };
+	double w_min = sr_shift_z(mumin, &k);
+	double w_max = isfinite(w_min) ? sr_shift_z(mumax, &k) : NAN;
+	if (!isfinite(w_max)) {
+		/*
+		 * All differences equal: R reports NaN bounds (the one-sided infinite bound kept),
+		 * level 0 and the midrange as the estimate.
+		 */
+		res->conf_low = alt == PS_RANK_LESS ? -INFINITY : NAN;
+		res->conf_high = alt == PS_RANK_GREATER ? INFINITY : NAN;
+		res->conf_level = 0;
+		res->estimate = (mumin + mumax) / 2;
+		if (!res->note)
+			res->note = "all differences are equal: no confidence interval";
+		free(xs);
+		return PS_OK;
+	}
+	/* widen alpha until the ends of the data bracket the quantiles, as R does */
+	for (;;) {
+		int widen;
+		switch (alt) {
+		case PS_RANK_GREATER:
+			widen = w_min - qnorm_upper(alpha) < 0;
+			break;
+		case PS_RANK_LESS:
+			/* R compares with qnorm(alpha / 2) here, and roots at qnorm(alpha) below */
+			widen = w_max - qnorm_lower(alpha / 2) > 0;
+			break;
+		default:
+			widen = w_min - qnorm_upper(alpha / 2) < 0 || w_max - qnorm_lower(alpha / 2) > 0;
+			break;
+		}
+		if (!widen || !(alpha < 1))
+			break;
+		alpha *= 2;
+	}
+	if (alpha >= 1 || 1 - opt->conf_level < alpha * 0.75) {
+		res->conf_level = 1 - (alpha < 1 ? alpha : 1);
+		res->note = NOTE_LEVEL;
+	}
+	double med = median_sorted(xs, n);
+	double lo = -INFINITY, hi = INFINITY;
+	if (alpha < 1) {
+		if (alt != PS_RANK_LESS) {
+			double zq = alt == PS_RANK_GREATER ? qnorm_upper(alpha) : qnorm_upper(alpha / 2);
+			k.zq = zq;
+			lo = brent_root(mumin, mumax, w_min - zq, w_max - zq, sr_shift_z, &k, TOL_ROOT, MAXIT_ROOT);
+		}
+		if (alt != PS_RANK_GREATER) {
+			double zq = alt == PS_RANK_LESS ? qnorm_lower(alpha) : qnorm_lower(alpha / 2);
+			k.zq = zq;
+			hi = brent_root(mumin, mumax, w_min - zq, w_max - zq, sr_shift_z, &k, TOL_ROOT, MAXIT_ROOT);
+		}
+	} else {
+		if (alt != PS_RANK_LESS)
+			lo = med;
+		if (alt != PS_RANK_GREATER)
+			hi = med;
+	}
+	res->conf_low = lo;
+	res->conf_high = hi;
+	k.correct = 0;
+	k.zq = 0;
+	double fl = sr_shift_z(mumin, &k), fu = sr_shift_z(mumax, &k);
+	if ((fl > 0 && fu > 0) || (fl < 0 && fu < 0))
+		res->note = "the Hodges-Lehmann estimate has no sign change to find (R stops here)";
+	else
+		res->estimate = brent_root(mumin, mumax, fl, fu, sr_shift_z, &k, TOL_ROOT, MAXIT_ROOT);
+	free(xs);
 	return PS_OK;
 }
