@@ -136,6 +136,9 @@ rank_sum("one_tie_1_8", 0.5, c(0.1, 0.9, 0.35, 0.6, 0.2, 0.75, 0.5, 0.05))
 # All values equal: R gives p = NaN two-sided and p = 1 one-sided (z = -+Inf); peerstat: NaN.
 rank_sum("all_equal", c(3, 3, 3), c(3, 3), ci = FALSE)
 
+# Infinite values are ranked (R: W = 11); the interval has no finite search range (R stops).
+rank_sum("with_inf", c(1, 2, Inf, 4, 4), c(0.5, 3, 3), ci = FALSE)
+
 # Large: 10^5 per group with many ties (integer scores), and 5 10^4 vs 6 10^4 without ties.
 lx <- (as.numeric(1:100000) * 7919) %% 1009
 ly <- (as.numeric(1:80000) * 104729) %% 997 + 3
@@ -190,6 +193,7 @@ signed_rank("one", 2.5, 0)
 signed_rank("one_negative", -0.5, 0)
 signed_rank("equal", rep(2, 5), rep(0, 5))
 signed_rank("all_zero", c(1, 2, 3), c(1, 2, 3), ci = FALSE)
+signed_rank("with_inf_d", c(1, 2, Inf, 4, 4, -Inf, -0.5), rep(0, 7), ci = FALSE)
 
 # Large: 10^5 paired differences from a formula with ties and zeros.
 ld <- (as.numeric(1:100000) * 7919) %% 2001 - 980

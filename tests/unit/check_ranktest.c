@@ -193,10 +193,12 @@ static const char *const rank_sum_cases[] = {
 	"permeability", "permeability_rev", "ozone", "ozone_rev", "small_3_4", "small_10_12",
 	"small_20_25", "ties_small", "ties_one", "n49_49", "n49_50", "n50_49", "n50_50", "n49_10",
 	"separated_49", "separated_1_49", "separated_49_1", "one_1_1", "one_1_8", "one_tie_1_8",
+	"with_inf",
 };
 static const char *const signed_cases[] = {
 	"depression", "depression_rev", "ties_int", "ties_tenths", "sleep", "small_12", "zeros",
 	"ties_zeros", "n49", "n50", "n49_zero", "positive_49", "one", "one_negative", "equal",
+	"with_inf_d",
 };
 
 START_TEST(rank_sum_matches_r)
@@ -437,6 +439,12 @@ START_TEST(degenerate_inputs)
 	ck_assert(isnan(r.estimate) && isnan(r.conf_low) && isnan(r.conf_high));
 	ck_assert_int_eq(ps_rank_sum_test(x, nx, y, ny, &opt, &r), PS_OK);
 	ck_assert(isnan(r.p_value) && isnan(r.estimate) && r.note != NULL);
+	/* an infinite value is ranked (the test is fine) but leaves no finite search range */
+	const double with_inf[] = { 1, 2, INFINITY, 4, 4 }, other[] = { 0.5, 3, 3 };
+	ck_assert_int_eq(ps_rank_sum_test(with_inf, 5, other, 3, &opt, &r), PS_OK);
+	ck_assert(r.statistic == 11.0 && !isnan(r.p_value) && isnan(r.estimate) && r.note != NULL);
+	ck_assert_int_eq(ps_signed_rank_test(with_inf, 5, &opt, &r), PS_OK);
+	ck_assert(r.statistic == 15.0 && !isnan(r.p_value) && isnan(r.estimate) && r.note != NULL);
 	free(x);
 	free(y);
 	free(d);

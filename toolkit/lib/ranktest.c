@@ -682,6 +682,8 @@ enum ps_status ps_signed_rank_test(const double *d, size_t n, const struct ps_ra
 		res->note = "no differences: the signed-rank test needs at least one pair";
 		return PS_OK;
 	}
+	if (n > SIZE_MAX / sizeof(struct tagged))
+		return PS_ENOMEM;
 	/* drop the zeros (R: x <- x[x != 0]) and rank the absolute values */
 	double *nz = malloc(n * sizeof(*nz));
 	struct tagged *s = malloc(n * sizeof(*s));
@@ -1120,6 +1122,14 @@ static enum ps_status hl_rank_sum(const double *x, size_t nx, const double *y, s
 	}
 	double mumin = xs[0] - ys[ny - 1], mumax = xs[nx - 1] - ys[0];
 	struct rs_shift k = { xs, ys, nx, ny, 1, alt, 0 };
+	if (!isfinite(mumin) || !isfinite(mumax)) {
+		/* the search range would be infinite; R's uniroot cannot work on it either */
+		res->note = "infinite values: no confidence interval or estimate";
+		res->conf_level = NAN;
+		free(xs);
+		free(ys);
+		return PS_OK;
+	}
 	if (!(mumin < mumax)) {
 		/* every x equal and every y equal: R stops with an error here */
 		if (!res->note)
@@ -1229,6 +1239,12 @@ static enum ps_status hl_signed_rank(const double *d, size_t n, const struct ps_
 		return PS_ENOMEM;
 	double mumin = xs[0], mumax = xs[n - 1];
 	struct sr_shift k = { xs, n, 1, alt, 0 };
+	if (!isfinite(mumin) || !isfinite(mumax)) {
+		res->note = "infinite values: no confidence interval or estimate";
+		res->conf_level = NAN;
+		free(xs);
+		return PS_OK;
+	}
 	double w_min = sr_shift_z(mumin, &k);
 	double w_max = isfinite(w_min) ? sr_shift_z(mumax, &k) : NAN;
 	if (!isfinite(w_max)) {
