@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_errno.h>
 
 /* ---------------------------------------------------------------------------------------- */
 /* growing arrays */
@@ -859,9 +858,8 @@ static double finite_like_r(double v)
  * it step for step matters: the functions below are step functions of the shift, so the
  * point returned inside a flat stretch depends on the path, and R's value is that point.
  */
-typedef double (*root_fn)(double x, void *ctx);
-
-static double brent_root(double a, double b, double fa, double fb, root_fn f, void *ctx, double tol, int maxit)
+static double brent_root(double a, double b, double fa, double fb, double (*f)(double x, void *ctx), void *ctx,
+			 double tol, int maxit)
 {
 	double c = a, fc = fa;
 	if (fa == 0)
