@@ -83,6 +83,26 @@ enum ps_status ps_reader_read_stream(struct ps_reader *reader, FILE *fp, struct 
  */
 size_t ps_reader_header(const struct ps_reader *reader, const char *const **names);
 
+/*
+ * Make this reader continue a file whose header another reader has read: it starts at a
+ * record boundary inside the file, on physical line first_line, with the given header
+ * (copied). No header callback is made and no byte order mark is looked for. Call before the
+ * first feed. Returns PS_OK or PS_ENOMEM.
+ */
+enum ps_status ps_reader_continue(struct ps_reader *reader, size_t ncolumns, const char *const *names,
+				  unsigned long first_line);
+
+/*
+ * Where a regular file can be split for a second reader. Looks at the bytes [from, len) of buf
+ * (from: just after the header) and returns the offset just after the first '\n' at or after
+ * target that is provably outside quotes: the number of quote characters before it is even
+ * (RFC 4180 quotes come in pairs). *line receives the physical line that starts there. Returns
+ * 0 when there is no such point (no newline after target, or an odd count). The caller scans
+ * the whole prefix, so the proof holds for the file as written.
+ */
+size_t ps_reader_split_point(const char *buf, size_t len, size_t from, unsigned long from_line, size_t target,
+			     unsigned long *line);
+
 /* Counters for the report: data rows delivered to the callback, blank lines skipped. */
 unsigned long ps_reader_rows(const struct ps_reader *reader);
 unsigned long ps_reader_blank_lines(const struct ps_reader *reader);

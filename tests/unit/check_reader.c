@@ -214,6 +214,63 @@ START_TEST(callback_status_stops_the_reader)
 }
 END_TEST
 
+/*
+ * Two readers over a split file give exactly what one gives: the second continues with the
+ * first's header and line count. Every target offset is tried; where no split can be proven
+ * safe (inside quotes) the split point is 0 and the file stays whole.
+ */
+START_TEST(split_reading_equals_one_pass)
+{
+	const char *inputs[] = {
+		"a,b\n1,2\n3,4\n5,6\n7,8\n",
+		"a,b\r\n1,\"x\ny\"\r\n\r\n3,\"q\"\"\"\r\n5,6\r\n\"7\n\n\",8\r\n9,10\r\n",
+		"\xEF\xBB\xBFid,v\n\"p,1\",\"a\nb\nc\"\n\n\"p2\",z\nlast,row",
+	};
+	for (size_t k = 0; k < sizeof(inputs) / sizeof(inputs[0]); k++) {
+		const char *in = inputs[k];
+		size_t len = strlen(in);
+		struct outcome whole;
+		run(in, len, len, PS_ON_ERROR_STOP, ',', 0, &whole);
+		ck_assert_int_eq(whole.status, PS_OK);
+		size_t header_end = (size_t)(strchr(in, '\n') - in) + 1;
+		int splits = 0;
+		for (size_t target = header_end; target < len; target++) {
+			unsigned long line = 0;
+			size_t at = ps_reader_split_point(in, len, header_end, 2, target, &line);
+			if (at == 0)
+				continue;
+			splits++;
+			struct ps_rejects rejects;
+			struct ps_reader_options opt = { ',', 0, "in.csv" };
+			struct transcript first = { 0 }, second = { 0 };
+			struct ps_error err;
+			ps_rejects_init(&rejects, PS_ON_ERROR_STOP);
+			struct ps_reader *r1 = ps_reader_new(&opt, serialise_row, &first, &rejects);
+			ck_assert_int_eq(ps_reader_feed(r1, in, at, &err), PS_OK);
+			ck_assert_int_eq(ps_reader_finish(r1, &err), PS_OK);
+			const char *const *names;
+			size_t ncol = ps_reader_header(r1, &names);
+			struct ps_reader *r2 = ps_reader_new(&opt, serialise_row, &second, &rejects);
+			ck_assert_int_eq(ps_reader_continue(r2, ncol, names, line), PS_OK);
+			ck_assert_int_eq(ps_reader_feed(r2, in + at, len - at, &err), PS_OK);
+			ck_assert_int_eq(ps_reader_finish(r2, &err), PS_OK);
+			char joined[8192];
+			snprintf(joined, sizeof(joined), "%s%s", first.text, second.text);
+			ck_assert_msg(strcmp(joined, whole.rows.text) == 0, "input %zu split at %zu: '%s' != '%s'", k, at, joined,
+				      whole.rows.text);
+			ck_assert_uint_eq(ps_reader_blank_lines(r1) + ps_reader_blank_lines(r2), whole.blank_lines);
+			ps_reader_free(r1);
+			ps_reader_free(r2);
+		}
+		ck_assert_msg(splits > 0, "input %zu: never split", k);
+	}
+	/* inside quotes there is no safe point */
+	unsigned long line;
+	const char *quoted = "a\n\"x\ny\nz\nw\"\n";
+	ck_assert_uint_eq(ps_reader_split_point(quoted, strlen(quoted), 2, 2, 4, &line), 0);
+}
+END_TEST
+
 static Suite *reader_suite(void)
 {
 	Suite *s = suite_create("reader");
@@ -223,6 +280,7 @@ static Suite *reader_suite(void)
 	tcase_add_test(tc, other_delimiters);
 	tcase_add_test(tc, field_length_limit);
 	tcase_add_test(tc, callback_status_stops_the_reader);
+	tcase_add_test(tc, split_reading_equals_one_pass);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -564,3 +564,53 @@ unsigned long ps_reader_blank_lines(const struct ps_reader *r)
 {
 	return r->blank_lines;
 }
+
+enum ps_status ps_reader_continue(struct ps_reader *r, size_t ncolumns, const char *const *names, unsigned long first_line)
+{
+	r->header = calloc(ncolumns ? ncolumns : 1, sizeof(*r->header));
+	if (!r->header)
+		return PS_ENOMEM;
+	r->ncolumns = ncolumns;
+	for (size_t i = 0; i < ncolumns; i++) {
+		size_t n = strlen(names[i]);
+		if (!(r->header[i] = malloc(n + 1)))
+			return PS_ENOMEM;
+		memcpy(r->header[i], names[i], n + 1);
+	}
+	r->line = first_line;
+	r->bom_matched = 3;
+	return PS_OK;
+}
+
+size_t ps_reader_split_point(const char *buf, size_t len, size_t from, unsigned long from_line, size_t target,
+			     unsigned long *line)
+{
+	if (target < from || target >= len)
+		return 0;
+	/* quotes and newlines before the candidate: one pass of memchr-speed scanning */
+	size_t quotes = 0;
+	unsigned long lines = from_line;
+	const char *p = buf + from, *end = buf + target;
+	while (p < end) {
+		const char *q = memchr(p, '"', (size_t)(end - p));
+		const char *stop = q ? q : end;
+		for (const char *nl = p; (nl = memchr(nl, '\n', (size_t)(stop - nl))) != NULL; nl++)
+			lines++;
+		if (!q)
+			break;
+		quotes++;
+		p = q + 1;
+	}
+	/* the first newline at or after target, still counting quotes on the way */
+	for (size_t i = target; i < len; i++) {
+		if (buf[i] == '"')
+			quotes++;
+		else if (buf[i] == '\n') {
+			if (quotes % 2 != 0)
+				return 0; /* inside a quoted field: a split here cannot be proven safe */
+			*line = lines + 1;
+			return i + 1 < len ? i + 1 : 0;
+		}
+	}
+	return 0;
+}
