@@ -17,10 +17,7 @@
 
 #include "commands.h"
 #include "common.h"
-#include "peerstat/cox.h"
-#include "peerstat/km.h"
-#include "peerstat/logrank.h"
-#include "peerstat/strmap.h"
+#include "survival_engine.h"
 
 const char cmd_survival_usage[] =
 	"usage: peerstat survival --time COL --event COL [options] [FILE]\n"
@@ -64,13 +61,8 @@ struct survival {
 	const char *display;
 	struct ps_rejects rejects;
 
-	struct ps_strmap strata;                /* stratum labels -> ids */
-	struct ps_surv_table *tables;           /* [stratum * 2 + group] */
-	size_t tables_cap;                      /* strata allocated */
-	struct ps_surv_table overall[2];        /* per group, all strata */
-	unsigned long missing[2];               /* rows excluded per group for missing values */
-	struct ps_cox_data cox;
-	double *xrow;                           /* scratch: group indicator + covariates */
+	struct ps_surv_data data;
+	double *covrow;                         /* scratch: one row's covariates */
 };
 
 static enum ps_status on_header(void *ctx, size_t ncolumns, const char *const *names, struct ps_error *err)
@@ -95,23 +87,6 @@ static enum ps_status on_header(void *ctx, size_t ncolumns, const char *const *n
 	return PS_OK;
 }
 
-static int grow_tables(struct survival *s, size_t nstrata)
-{
-	if (nstrata <= s->tables_cap)
-		return 0;
-	size_t cap = s->tables_cap ? s->tables_cap * 2 : 4;
-	while (cap < nstrata)
-		cap *= 2;
-	struct ps_surv_table *t = realloc(s->tables, cap * 2 * sizeof(*t));
-	if (!t)
-		return -1;
-	for (size_t i = s->tables_cap * 2; i < cap * 2; i++)
-		ps_surv_table_init(&t[i]);
-	s->tables = t;
-	s->tables_cap = cap;
-	return 0;
-}
-
 static enum ps_status on_row(void *ctx, const struct ps_row *row, struct ps_error *err)
 {
 	struct survival *s = ctx;
@@ -131,7 +106,6 @@ static enum ps_status on_row(void *ctx, const struct ps_row *row, struct ps_erro
 			  (size_t)s->event_index, &event, err) != PS_OK)
 		return ps_reject_row(&s->rejects, err, s->display, row->line);
 	int missing = time.missing || event.missing;
-	size_t stratum_id = 0;
 	if (s->strata_index >= 0) {
 		if (ps_cell_parse(&s->strata_spec, &s->cells, row->fields[s->strata_index], row->lens[s->strata_index],
 				  (size_t)s->strata_index, &stratum, err) != PS_OK)
@@ -146,284 +120,16 @@ static enum ps_status on_row(void *ctx, const struct ps_row *row, struct ps_erro
 		if (ps_cell_parse(&s->cov_specs[k], &s->cells, row->fields[c], row->lens[c], (size_t)c, &v, err) != PS_OK)
 			return ps_reject_row(&s->rejects, err, s->display, row->line);
 		missing |= v.missing;
-		s->xrow[1 + k] = v.d;
+		s->covrow[k] = v.d;
 	}
 	if (missing) {
 		/* complete cases only, as R's default na.action; counted, never silent */
-		s->missing[g]++;
+		s->data.missing[g]++;
 		return PS_OK;
 	}
-	if (s->strata_index >= 0) {
-		if (ps_strmap_intern(&s->strata, stratum.s, stratum.len, &stratum_id, NULL) != 0 ||
-		    grow_tables(s, s->strata.count) != 0)
-			return ps_error_set(err, PS_ENOMEM, "out of memory");
-	}
-	s->xrow[0] = g == PS_GROUP_TREATMENT;
-	if (ps_surv_table_add(&s->tables[stratum_id * 2 + (size_t)g], time.d, event.d) != PS_OK ||
-	    ps_surv_table_add(&s->overall[g], time.d, event.d) != PS_OK ||
-	    ps_cox_data_add(&s->cox, time.d, (int)event.i, s->xrow, (int)stratum_id) != PS_OK)
+	if (ps_surv_data_add(&s->data, g, time.d, (int)event.i, s->strata_index >= 0 ? stratum.s : NULL,
+			     s->strata_index >= 0 ? stratum.len : 0, s->covrow) != PS_OK)
 		return ps_error_set(err, PS_ENOMEM, "out of memory");
-	return PS_OK;
-}
-
-struct settings {
-	double conf;
-	enum ps_km_ci ci;
-	double *at;
-	long nat;
-	double *quantiles;
-	long nquantiles;
-	double tau;
-	int tau_set;
-	double rho;
-	enum ps_cox_ties ties;
-	int curve;
-};
-
-static const char *ci_name(enum ps_km_ci ci)
-{
-	return ci == PS_KM_CI_LOG ? "log" : ci == PS_KM_CI_LOGLOG ? "log-log" : "plain";
-}
-
-static void add_curve(struct ps_doc *doc, cJSON *group, const char *label, const struct ps_km *km)
-{
-	cJSON *curve = ps_json_array(doc, group, "curve");
-	for (size_t i = 0; i < km->n_rows; i++) {
-		const struct ps_km_row *r = &km->rows[i];
-		ps_doc_where(doc, "groups.%s.curve.%zu", label, i);
-		cJSON *point = ps_json_object(doc, curve, NULL);
-		ps_json_number(doc, point, "time", r->time, NULL);
-		ps_json_int(doc, point, "at_risk", (int64_t)r->at_risk);
-		ps_json_int(doc, point, "events", (int64_t)r->events);
-		ps_json_int(doc, point, "censored", (int64_t)r->censored);
-		ps_json_number(doc, point, "survival", r->survival, km->note);
-		ps_json_number(doc, point, "std_err", r->std_err, "survival reached 0: no standard error (as R)");
-		ps_json_number(doc, point, "ci_lower", r->ci_lower, "no confidence limit here (as R)");
-		ps_json_number(doc, point, "ci_upper", r->ci_upper, "no confidence limit here (as R)");
-	}
-}
-
-static void add_quantile(struct ps_doc *doc, cJSON *obj, const struct ps_km_quantile *q)
-{
-	ps_json_number(doc, obj, "estimate", q->time, q->note ? q->note : "not reached");
-	ps_json_number(doc, obj, "ci_lower", q->lower, q->note ? q->note : "confidence limit not reached");
-	ps_json_number(doc, obj, "ci_upper", q->upper, q->note ? q->note : "confidence limit not reached");
-}
-
-/* One group's block; returns its RMST through *rmst. */
-static enum ps_status add_group(struct ps_doc *doc, cJSON *groups, const char *label, const struct survival *s, int g,
-				const struct ps_km *km, const struct settings *set, double tau, struct ps_rmst *rmst)
-{
-	cJSON *group = ps_json_object(doc, groups, label);
-	ps_doc_where(doc, "groups.%s", label);
-	ps_json_int(doc, group, "n", (int64_t)km->n);
-	ps_json_int(doc, group, "missing", (int64_t)s->missing[g]);
-	ps_json_int(doc, group, "events", (int64_t)km->n_events);
-	struct ps_km_quantile q;
-	enum ps_status st = ps_km_median(km, &q);
-	if (st != PS_OK)
-		return st;
-	ps_doc_where(doc, "groups.%s.median", label);
-	add_quantile(doc, ps_json_object(doc, group, "median"), &q);
-	cJSON *quantiles = ps_json_array(doc, group, "quantiles");
-	for (long i = 0; i < set->nquantiles; i++) {
-		if ((st = ps_km_quantile(km, set->quantiles[i], &q)) != PS_OK)
-			return st;
-		ps_doc_where(doc, "groups.%s.quantiles.%ld", label, i);
-		cJSON *item = ps_json_object(doc, quantiles, NULL);
-		ps_json_number(doc, item, "p", set->quantiles[i], NULL);
-		add_quantile(doc, item, &q);
-	}
-	cJSON *at = ps_json_array(doc, group, "at");
-	if (set->nat > 0) {
-		struct ps_km_point *points = calloc((size_t)set->nat, sizeof(*points));
-		if (!points)
-			return PS_ENOMEM;
-		st = ps_km_at(km, set->at, (size_t)set->nat, points);
-		for (long i = 0; st == PS_OK && i < set->nat; i++) {
-			ps_doc_where(doc, "groups.%s.at.%ld", label, i);
-			cJSON *item = ps_json_object(doc, at, NULL);
-			ps_json_number(doc, item, "time", set->at[i], NULL);
-			ps_json_int(doc, item, "at_risk", (int64_t)points[i].at_risk);
-			ps_json_number(doc, item, "survival", points[i].survival, points[i].note);
-			ps_json_number(doc, item, "std_err", points[i].std_err, points[i].note);
-			ps_json_number(doc, item, "ci_lower", points[i].ci_lower, points[i].note);
-			ps_json_number(doc, item, "ci_upper", points[i].ci_upper, points[i].note);
-		}
-		free(points);
-		if (st != PS_OK)
-			return st;
-	}
-	ps_doc_where(doc, "groups.%s.rmst", label);
-	cJSON *r = ps_json_object(doc, group, "rmst");
-	if (isfinite(tau)) {
-		if ((st = ps_km_rmst(km, tau, rmst)) != PS_OK)
-			return st;
-	} else {
-		rmst->tau = tau;
-		rmst->rmst = rmst->se = NAN;
-		rmst->note = "no observations in a group: no horizon for the restricted mean";
-	}
-	ps_json_number(doc, r, "tau", tau, rmst->note);
-	ps_json_number(doc, r, "estimate", rmst->rmst, rmst->note);
-	ps_json_number(doc, r, "std_err", rmst->se, rmst->note);
-	if (rmst->note && isfinite(rmst->rmst))
-		ps_doc_warn(doc, NULL, rmst->note);
-	if (set->curve) {
-		add_curve(doc, group, label, km);
-	}
-	return PS_OK;
-}
-
-static void add_test(struct ps_doc *doc, cJSON *obj, const char *prefix, const struct ps_cox_test *t, const char *note)
-{
-	char key[64];
-	snprintf(key, sizeof(key), "%s_statistic", prefix);
-	ps_json_number(doc, obj, key, t->statistic, note);
-	snprintf(key, sizeof(key), "%s_df", prefix);
-	ps_json_number(doc, obj, key, t->df, note);
-	snprintf(key, sizeof(key), "%s_p_value", prefix);
-	ps_json_number(doc, obj, key, t->p, note);
-}
-
-static const char *coef_note(const struct ps_cox_coef *c, const struct ps_cox_fit *fit)
-{
-	switch (c->state) {
-	case PS_COX_COEF_ALIASED:
-		return "covariate is constant or collinear with others: no coefficient (R prints NA)";
-	case PS_COX_COEF_INFINITE:
-		return "monotone likelihood (separation): the coefficient may be infinite and is not reported";
-	case PS_COX_COEF_NOT_CONVERGED:
-		return "the fit did not converge: no coefficient reported";
-	default:
-		return fit->note;
-	}
-}
-
-static void add_coef(struct ps_doc *doc, cJSON *obj, const struct ps_cox_coef *c, const struct ps_cox_fit *fit)
-{
-	const char *note = coef_note(c, fit);
-	ps_json_number(doc, obj, "coefficient", c->coef, note);
-	ps_json_number(doc, obj, "std_err", c->se, note);
-	ps_json_number(doc, obj, "hazard_ratio", c->hr, note);
-	ps_json_number(doc, obj, "ci_lower", c->ci_lower, note);
-	ps_json_number(doc, obj, "ci_upper", c->ci_upper, note);
-	ps_json_number(doc, obj, "z", c->z, note);
-	ps_json_number(doc, obj, "p_value", c->p, note);
-}
-
-static enum ps_status add_cox(struct ps_doc *doc, struct survival *s, const struct settings *set, struct ps_error *err)
-{
-	cJSON *cox = ps_json_object(doc, doc->root, "cox");
-	ps_doc_where(doc, "cox");
-	char method[256];
-	snprintf(method, sizeof(method), "Cox proportional hazards, %s ties, Newton-Raphson from 0%s%s (R: coxph)",
-		 set->ties == PS_COX_EFRON ? "Efron" : "Breslow", s->strata_col ? ", stratified by " : "",
-		 s->strata_col ? s->strata_col : "");
-	ps_json_string(doc, cox, "method", method);
-	ps_json_string(doc, cox, "ties", set->ties == PS_COX_EFRON ? "efron" : "breslow");
-	ps_json_number(doc, cox, "conf_level", set->conf, NULL);
-	struct ps_cox_options opt;
-	ps_cox_options_init(&opt);
-	opt.ties = set->ties;
-	opt.conf_level = set->conf;
-	struct ps_cox_fit fit;
-	memset(&fit, 0, sizeof(fit));
-	size_t p = 1 + s->ncov;
-	const int *strata = s->strata_col ? s->cox.strata : NULL;
-	enum ps_status st = PS_OK;
-	if (s->cox.n == 0) {
-		ps_json_null(doc, cox, "coefficient");
-		ps_doc_warn(doc, "coefficient", "no observations: no Cox model");
-		return PS_OK;
-	}
-	st = ps_cox_fit(s->cox.time, s->cox.event, s->cox.x, s->cox.n, p, strata, &opt, &fit, err);
-	if (st != PS_OK)
-		return st;
-	add_coef(doc, cox, &fit.coef[0], &fit);
-	const char *fit_note = fit.converged ? NULL : (fit.note ? fit.note : "the fit did not converge");
-	add_test(doc, cox, "lr", &fit.lr, fit_note ? fit_note : fit.note);
-	add_test(doc, cox, "score", &fit.score, fit.note);
-	add_test(doc, cox, "wald", &fit.wald, fit_note ? fit_note : fit.note);
-	ps_json_int(doc, cox, "n", (int64_t)fit.n);
-	ps_json_int(doc, cox, "events", (int64_t)fit.nevent);
-	ps_json_bool(doc, cox, "converged", fit.converged);
-	ps_json_int(doc, cox, "iterations", fit.iterations);
-	ps_json_bool(doc, cox, "separation", fit.infinite);
-	ps_json_number(doc, cox, "loglik_null", fit.loglik_null, fit.note);
-	ps_json_number(doc, cox, "loglik", fit.loglik, fit.note);
-	ps_json_string(doc, cox, "note", fit.note);
-	if (fit.note)
-		ps_doc_warn(doc, NULL, fit.note);
-	cJSON *covs = ps_json_array(doc, cox, "covariates");
-	for (size_t k = 0; k < s->ncov; k++) {
-		ps_doc_where(doc, "cox.covariates.%zu", k);
-		cJSON *item = ps_json_object(doc, covs, NULL);
-		ps_json_string(doc, item, "name", s->covariates[k]);
-		add_coef(doc, item, &fit.coef[1 + k], &fit);
-	}
-
-	ps_doc_where(doc, "cox.proportional_hazards");
-	cJSON *ph = ps_json_object(doc, cox, "proportional_hazards");
-	ps_json_string(doc, ph, "method", "Grambsch-Therneau score test, Kaplan-Meier time transform (R: cox.zph)");
-	struct ps_cox_zph zph;
-	memset(&zph, 0, sizeof(zph));
-	st = ps_cox_zph(s->cox.time, s->cox.event, s->cox.x, s->cox.n, p, strata, &opt, &fit, &zph, err);
-	if (st == PS_OK) {
-		ps_doc_where(doc, "cox.proportional_hazards.group");
-		cJSON *term = ps_json_object(doc, ph, "group");
-		ps_json_number(doc, term, "statistic", zph.term[0].statistic, zph.note);
-		ps_json_number(doc, term, "df", zph.term[0].df, zph.note);
-		ps_json_number(doc, term, "p_value", zph.term[0].p, zph.note);
-		ps_doc_where(doc, "cox.proportional_hazards.global");
-		cJSON *global = ps_json_object(doc, ph, "global");
-		ps_json_number(doc, global, "statistic", zph.global.statistic, zph.note);
-		ps_json_number(doc, global, "df", zph.global.df, zph.note);
-		ps_json_number(doc, global, "p_value", zph.global.p, zph.note);
-		ps_cox_zph_release(&zph);
-	}
-	ps_cox_fit_release(&fit);
-	return st;
-}
-
-static enum ps_status add_logrank(struct ps_doc *doc, struct survival *s, const struct settings *set)
-{
-	size_t nstrata = s->strata_col ? s->strata.count : 1;
-	const struct ps_surv_table **tables = calloc(nstrata * 2 > 0 ? nstrata * 2 : 1, sizeof(*tables));
-	if (!tables)
-		return PS_ENOMEM;
-	/* the engine's group order is [control, treatment]: observed/expected are printed by label */
-	for (size_t k = 0; k < nstrata; k++)
-		for (int g = 0; g < 2; g++)
-			tables[k * 2 + (size_t)g] = s->strata_col ? &s->tables[k * 2 + (size_t)g] : &s->overall[g];
-	struct ps_logrank lr;
-	memset(&lr, 0, sizeof(lr));
-	enum ps_status st = nstrata ? ps_logrank(tables, nstrata, 2, set->rho, &lr) : PS_OK;
-	free(tables);
-	if (st != PS_OK)
-		return st;
-	cJSON *tests = ps_json_object(doc, doc->root, "tests");
-	cJSON *t = ps_json_object(doc, tests, "logrank");
-	ps_doc_where(doc, "tests.logrank");
-	char method[200];
-	snprintf(method, sizeof(method), "%s%s%s (R: survdiff, rho = %g)",
-		 set->rho == 0 ? "log-rank test" : set->rho == 1 ? "Peto-Peto test (G-rho, rho = 1)" : "G-rho test",
-		 s->strata_col ? ", stratified by " : "", s->strata_col ? s->strata_col : "", set->rho);
-	ps_json_string(doc, t, "method", method);
-	ps_json_number(doc, t, "rho", set->rho, NULL);
-	ps_json_string(doc, t, "strata", s->strata_col);
-	const char *note = nstrata ? lr.note : "no observations";
-	ps_json_number(doc, t, "statistic", nstrata ? lr.chisq : NAN, note);
-	ps_json_number(doc, t, "df", nstrata ? lr.df : NAN, note);
-	ps_json_number(doc, t, "p_value", nstrata ? lr.p_value : NAN, note);
-	cJSON *observed = ps_json_object(doc, t, "observed");
-	cJSON *expected = ps_json_object(doc, t, "expected");
-	for (int g = PS_GROUP_TREATMENT; g >= PS_GROUP_CONTROL; g--) {
-		ps_json_number(doc, observed, s->groups.label[g], nstrata ? lr.observed[g] : NAN, note);
-		ps_json_number(doc, expected, s->groups.label[g], nstrata ? lr.expected[g] : NAN, note);
-	}
-	if (nstrata)
-		ps_logrank_release(&lr);
 	return PS_OK;
 }
 
@@ -431,81 +137,6 @@ static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 	return (x > y) - (x < y);
-}
-
-static enum ps_status analyse(struct survival *s, const struct settings *set, struct ps_doc *doc, struct ps_reader *reader,
-			      struct ps_error *err)
-{
-	enum ps_status st;
-	struct ps_km km[2];
-	memset(km, 0, sizeof(km));
-	cJSON *input = ps_json_object(doc, doc->root, "input");
-	ps_json_string(doc, input, "file", s->display);
-	ps_json_int(doc, input, "rows", (int64_t)(ps_reader_rows(reader) - s->rejects.rejected_rows));
-	ps_groups_json(doc, input, &s->groups);
-	ps_json_add_rejects(doc, input, &s->rejects);
-
-	cJSON *options = ps_json_object(doc, doc->root, "options");
-	ps_json_string(doc, options, "time", s->time_col);
-	ps_json_string(doc, options, "event", s->event_col);
-	ps_json_string(doc, options, "group", s->groups.column);
-	ps_json_string(doc, options, "treatment", s->groups.label[PS_GROUP_TREATMENT]);
-	ps_json_string(doc, options, "control", s->groups.label[PS_GROUP_CONTROL]);
-	ps_json_string(doc, options, "strata", s->strata_col);
-	ps_json_number(doc, options, "conf_level", set->conf, NULL);
-	ps_json_string(doc, options, "ci", ci_name(set->ci));
-	ps_json_string(doc, options, "ci_method", "Greenwood variance; limits as R's survfit conf.type");
-
-	for (int g = 0; g < 2; g++) {
-		if ((st = ps_surv_table_finish(&s->overall[g])) != PS_OK ||
-		    (st = ps_km_fit(&s->overall[g], set->ci, set->conf, &km[g])) != PS_OK)
-			goto out;
-	}
-	for (size_t k = 0; s->strata_col && k < s->strata.count; k++)
-		for (int g = 0; g < 2; g++)
-			if ((st = ps_surv_table_finish(&s->tables[k * 2 + (size_t)g])) != PS_OK)
-				goto out;
-	double tau = set->tau_set ? set->tau
-		   : (km[0].n && km[1].n) ? ps_rmst_default_tau(&km[PS_GROUP_TREATMENT], &km[PS_GROUP_CONTROL]) : NAN;
-	ps_json_number(doc, options, "tau", tau, "no horizon for the restricted mean: a group has no observations");
-	ps_json_string(doc, options, "tau_rule", set->tau_set ? "given with --tau" :
-		       "the smaller of the two groups' last observed times (survRM2's default)");
-
-	cJSON *groups = ps_json_object(doc, doc->root, "groups");
-	struct ps_rmst rmst[2];
-	memset(rmst, 0, sizeof(rmst));
-	for (int g = PS_GROUP_TREATMENT; g >= PS_GROUP_CONTROL; g--)
-		if ((st = add_group(doc, groups, s->groups.label[g], s, g, &km[g], set, tau, &rmst[g])) != PS_OK)
-			goto out;
-
-	struct ps_rmst_diff diff;
-	memset(&diff, 0, sizeof(diff));
-	if (isfinite(rmst[0].rmst) && isfinite(rmst[1].rmst)) {
-		if ((st = ps_rmst_diff(&rmst[PS_GROUP_TREATMENT], &rmst[PS_GROUP_CONTROL], set->conf, &diff)) != PS_OK)
-			goto out;
-	} else {
-		diff.diff = diff.se = diff.ci_lower = diff.ci_upper = diff.z = diff.p_value = NAN;
-		diff.note = "restricted mean not available in both groups";
-	}
-	ps_doc_where(doc, "rmst_difference");
-	cJSON *d = ps_json_object(doc, doc->root, "rmst_difference");
-	ps_json_string(doc, d, "method", "treatment minus control; se = sqrt(se1^2 + se0^2), normal interval");
-	ps_json_number(doc, d, "tau", tau, diff.note);
-	ps_json_number(doc, d, "estimate", diff.diff, diff.note);
-	ps_json_number(doc, d, "std_err", diff.se, diff.note);
-	ps_json_number(doc, d, "ci_lower", diff.ci_lower, diff.note);
-	ps_json_number(doc, d, "ci_upper", diff.ci_upper, diff.note);
-	ps_json_number(doc, d, "conf_level", set->conf, NULL);
-	ps_json_number(doc, d, "z", diff.z, diff.note);
-	ps_json_number(doc, d, "p_value", diff.p_value, diff.note);
-
-	if ((st = add_logrank(doc, s, set)) != PS_OK)
-		goto out;
-	st = add_cox(doc, s, set, err);
-out:
-	ps_km_release(&km[0]);
-	ps_km_release(&km[1]);
-	return st;
 }
 
 enum ps_status cmd_survival(int argc, char **argv)
@@ -532,7 +163,7 @@ enum ps_status cmd_survival(int argc, char **argv)
 	};
 	struct ps_common common;
 	struct survival s;
-	struct settings set = { 0.95, PS_KM_CI_LOG, NULL, 0, NULL, 0, 0, 0, 0, PS_COX_EFRON, 1 };
+	struct ps_surv_settings set;
 	struct ps_doc doc = { 0 };
 	struct ps_reader *reader = NULL;
 	FILE *fp = NULL;
@@ -545,9 +176,7 @@ enum ps_status cmd_survival(int argc, char **argv)
 	if (ps_common_init(&common, "survival", cmd_survival_usage) != PS_OK)
 		return PS_ENOMEM;
 	ps_groups_init(&s.groups);
-	ps_strmap_init(&s.strata);
-	ps_surv_table_init(&s.overall[0]);
-	ps_surv_table_init(&s.overall[1]);
+	ps_surv_settings_init(&set);
 	optind = 0;
 	opterr = 0;
 	int opt;
@@ -652,14 +281,15 @@ enum ps_status cmd_survival(int argc, char **argv)
 	s.strata_spec = (struct ps_field_spec){ "stratum", s.strata_col, "--strata", PS_TYPE_LABEL, 1, 0, 1, 0 };
 	s.cov_specs = calloc(s.ncov + 1, sizeof(*s.cov_specs));
 	s.cov_index = calloc(s.ncov + 1, sizeof(*s.cov_index));
-	s.xrow = calloc(s.ncov + 1, sizeof(*s.xrow));
-	if (!s.cov_specs || !s.cov_index || !s.xrow || grow_tables(&s, 1) != 0) {
+	s.covrow = calloc(s.ncov + 1, sizeof(*s.covrow));
+	if (!s.cov_specs || !s.cov_index || !s.covrow ||
+	    ps_surv_data_init(&s.data, s.groups.label[PS_GROUP_CONTROL], s.groups.label[PS_GROUP_TREATMENT], s.strata_col,
+			      s.covariates, s.ncov) != PS_OK) {
 		st = PS_ENOMEM;
 		goto done;
 	}
 	for (size_t k = 0; k < s.ncov; k++)
 		s.cov_specs[k] = (struct ps_field_spec){ "covariate", s.covariates[k], "--covariates", PS_TYPE_NUMBER, 1, 0, 1, 0 };
-	ps_cox_data_init(&s.cox, 1 + s.ncov);
 
 	if ((st = ps_open_input(optind < argc ? argv[optind] : NULL, &fp, &s.display, &err)) != PS_OK) {
 		ps_report_error(&common, &err);
@@ -679,7 +309,18 @@ enum ps_status cmd_survival(int argc, char **argv)
 		st = PS_ENOMEM;
 		goto done;
 	}
-	if ((st = analyse(&s, &set, &doc, reader, &err)) != PS_OK) {
+	cJSON *input = ps_json_object(&doc, doc.root, "input");
+	ps_json_string(&doc, input, "file", s.display);
+	ps_json_int(&doc, input, "rows", (int64_t)(ps_reader_rows(reader) - s.rejects.rejected_rows));
+	ps_groups_json(&doc, input, &s.groups);
+	ps_json_add_rejects(&doc, input, &s.rejects);
+	cJSON *options = ps_json_object(&doc, doc.root, "options");
+	ps_json_string(&doc, options, "time", s.time_col);
+	ps_json_string(&doc, options, "event", s.event_col);
+	ps_json_string(&doc, options, "group", s.groups.column);
+	ps_json_string(&doc, options, "treatment", s.groups.label[PS_GROUP_TREATMENT]);
+	ps_json_string(&doc, options, "control", s.groups.label[PS_GROUP_CONTROL]);
+	if ((st = ps_surv_emit(&doc, doc.root, "", options, &s.data, &set, &err)) != PS_OK) {
 		if (err.message[0])
 			ps_report_error(&common, &err);
 		goto done;
@@ -692,17 +333,10 @@ done:
 	ps_reader_free(reader);
 	if (fp && fp != stdin)
 		fclose(fp);
-	for (size_t i = 0; i < s.tables_cap * 2; i++)
-		ps_surv_table_release(&s.tables[i]);
-	free(s.tables);
-	ps_surv_table_release(&s.overall[0]);
-	ps_surv_table_release(&s.overall[1]);
-	if (s.cov_specs)
-		ps_cox_data_release(&s.cox);
-	ps_strmap_release(&s.strata);
+	ps_surv_data_release(&s.data);
 	free(s.cov_specs);
 	free(s.cov_index);
-	free(s.xrow);
+	free(s.covrow);
 	free(s.covariates);
 	free(cov_storage);
 	free(set.at);

@@ -113,7 +113,6 @@ enum ps_status ps_write_doc(const struct ps_common *common, struct ps_doc *doc);
 /* A row-level error: add file/line, and pass it through the --on-error policy. */
 enum ps_status ps_reject_row(struct ps_rejects *rejects, struct ps_error *err, const char *display, unsigned long line);
 
-#endif
 
 /*
  * Parse a comma-separated list of finite numbers ("30,60,90") into a malloc'ed array the caller
@@ -159,3 +158,5 @@ int ps_groups_classify(struct ps_groups *groups, const struct ps_na_set *na, con
 
 /* Add "groups_left_out": {"missing_group": n, "other_groups": n} to the input object. */
 void ps_groups_json(struct ps_doc *doc, cJSON *input, const struct ps_groups *groups);
+
+#endif
