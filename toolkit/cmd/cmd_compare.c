@@ -17,13 +17,8 @@
 
 #include "commands.h"
 #include "common.h"
-#include "peerstat/ancova.h"
-#include "peerstat/describe.h"
-#include "peerstat/effectsize.h"
+#include "compare_engine.h"
 #include "peerstat/padjust.h"
-#include "peerstat/ranktest.h"
-#include "peerstat/ttest.h"
-#include "peerstat/twobytwo.h"
 
 const char cmd_compare_usage[] =
 	"usage: peerstat compare --value COL [--value COL ...] [options] [FILE]\n"
@@ -53,61 +48,10 @@ enum {
 	OPT_CONTROL, OPT_IGNORE_OTHER, OPT_CONF
 };
 
-/* The tests whose p-values --p-adjust adjusts, each family across the outcome columns. */
-enum test_id {
-	T_WELCH, T_STUDENT, T_MANN_WHITNEY, T_ANCOVA, T_CHANGE_WELCH, T_CHANGE_MANN_WHITNEY, T_CHI, T_CHI_YATES, T_FISHER,
-	NTESTS
-};
-
-/* A growing array of doubles. */
-struct vec {
-	double *v;
-	size_t n, cap;
-};
-
-static int vec_push(struct vec *a, double x)
-{
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 64;
-		double *v = realloc(a->v, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		a->v = v;
-		a->cap = cap;
-	}
-	a->v[a->n++] = x;
-	return 0;
-}
-
-static void vec_release(struct vec *a)
-{
-	free(a->v);
-	memset(a, 0, sizeof(*a));
-}
-
-/* Everything kept for one outcome column. */
-struct outcome {
-	const char *name;
-	long index;
-	struct vec values[2];         /* non-missing values per group */
-	unsigned long missing[2];
-	int saw_words;                /* yes/no tokens: binary whatever the numbers */
-	int not_01;                   /* a value other than 0 or 1: cannot be binary */
-	/* --paired-with */
-	struct vec base[2], follow[2], change[2];
-	unsigned long pair_missing[2];
-	/* --adjust-for: complete cases of value and every covariate */
-	struct vec y, g;
-	struct vec *cov;              /* [ncov] */
-	/* results kept for --p-adjust */
-	double p[NTESTS];
-	cJSON *test_obj[NTESTS];
-};
-
 struct compare {
 	struct ps_common *common;
 	struct ps_groups groups;
-	struct outcome *outcomes;
+	struct ps_cmp_outcome *outcomes;
 	size_t noutcomes;
 	const char *paired_with;
 	long paired_index;
@@ -153,7 +97,7 @@ static enum ps_status on_header(void *ctx, size_t ncolumns, const char *const *n
  * An outcome cell: a number, or a yes/no word (then the outcome is binary). *missing is set
  * for a missing-value token. Returns PS_EDATA with err filled for anything else.
  */
-static enum ps_status parse_outcome(struct compare *c, struct outcome *o, const char *s, size_t len, double *x,
+static enum ps_status parse_outcome(struct compare *c, struct ps_cmp_outcome *o, const char *s, size_t len, double *x,
 				    int *missing, struct ps_error *err)
 {
 	const char *why = NULL;
@@ -230,7 +174,7 @@ static enum ps_status on_row(void *ctx, const struct ps_row *row, struct ps_erro
 	}
 	st = PS_OK;
 	for (size_t k = 0; k < c->noutcomes && st == PS_OK; k++) {
-		struct outcome *o = &c->outcomes[k];
+		struct ps_cmp_outcome *o = &c->outcomes[k];
 		st = parse_outcome(c, o, row->fields[o->index], row->lens[o->index], &xs[k], &ms[k], err);
 	}
 	if (st != PS_OK) {
@@ -238,25 +182,25 @@ static enum ps_status on_row(void *ctx, const struct ps_row *row, struct ps_erro
 		goto out;
 	}
 	for (size_t k = 0; k < c->noutcomes; k++) {
-		struct outcome *o = &c->outcomes[k];
+		struct ps_cmp_outcome *o = &c->outcomes[k];
 		int oom = 0;
 		if (ms[k]) {
 			o->missing[g]++;
 		} else {
-			oom |= vec_push(&o->values[g], xs[k]);
+			oom |= ps_vec_push(&o->values[g], xs[k]);
 		}
 		if (c->paired_with) {
 			if (ms[k] || base_missing) {
 				o->pair_missing[g]++;
 			} else {
-				oom |= vec_push(&o->base[g], base) | vec_push(&o->follow[g], xs[k]) |
-				       vec_push(&o->change[g], xs[k] - base);
+				oom |= ps_vec_push(&o->base[g], base) | ps_vec_push(&o->follow[g], xs[k]) |
+				       ps_vec_push(&o->change[g], xs[k] - base);
 			}
 		}
 		if (c->nadjust && !ms[k] && !cov_missing) {
-			oom |= vec_push(&o->y, xs[k]) | vec_push(&o->g, g == PS_GROUP_TREATMENT);
+			oom |= ps_vec_push(&o->y, xs[k]) | ps_vec_push(&o->g, g == PS_GROUP_TREATMENT);
 			for (size_t j = 0; j < c->nadjust; j++)
-				oom |= vec_push(&o->cov[j], c->covrow[j]);
+				oom |= ps_vec_push(&o->cov[j], c->covrow[j]);
 		}
 		if (oom) {
 			st = ps_error_set(err, PS_ENOMEM, "out of memory");
@@ -271,310 +215,7 @@ out:
 	return st;
 }
 
-/* ---- JSON pieces ---------------------------------------------------------------------- */
-
-static void add_ttest(struct ps_doc *doc, cJSON *tests, const char *key, const char *method,
-		      const struct ps_ttest_result *t, struct outcome *o, enum test_id id)
-{
-	cJSON *obj = ps_json_object(doc, tests, key);
-	ps_json_string(doc, obj, "method", method);
-	ps_json_number(doc, obj, "statistic", t->statistic, t->note);
-	ps_json_number(doc, obj, "df", t->df, t->note);
-	ps_json_number(doc, obj, "p_value", t->p_value, t->note);
-	ps_json_number(doc, obj, "estimate", t->estimate, t->note);
-	ps_json_number(doc, obj, "std_err", t->stderr_, t->note);
-	ps_json_number(doc, obj, "ci_lower", t->conf_low, t->note);
-	ps_json_number(doc, obj, "ci_upper", t->conf_high, t->note);
-	ps_json_number(doc, obj, "conf_level", t->conf_level, NULL);
-	if (o) {
-		o->p[id] = t->p_value;
-		o->test_obj[id] = obj;
-	}
-}
-
-static void add_rank(struct ps_doc *doc, cJSON *tests, const char *key, const struct ps_rank_result *r,
-		     struct outcome *o, enum test_id id)
-{
-	cJSON *obj = ps_json_object(doc, tests, key);
-	ps_json_string(doc, obj, "method", r->method);
-	ps_json_number(doc, obj, "statistic", r->statistic, r->note);
-	ps_json_number(doc, obj, "p_value", r->p_value, r->note);
-	ps_json_bool(doc, obj, "exact", r->exact);
-	ps_json_number(doc, obj, "z", r->z, r->exact ? "exact test: no normal approximation" : r->note);
-	ps_json_number(doc, obj, "estimate", r->estimate, r->note);
-	ps_json_number(doc, obj, "ci_lower", r->conf_low, r->note);
-	ps_json_number(doc, obj, "ci_upper", r->conf_high, r->note);
-	ps_json_number(doc, obj, "conf_level", r->conf_level, NULL);
-	ps_json_string(doc, obj, "estimate_method", "Hodges-Lehmann (R: wilcox.test, conf.int = TRUE)");
-	if (o) {
-		o->p[id] = r->p_value;
-		o->test_obj[id] = obj;
-	}
-}
-
-static void add_effect(struct ps_doc *doc, cJSON *effects, const char *key, const char *method,
-		       const struct ps_effect_size *e)
-{
-	cJSON *obj = ps_json_object(doc, effects, key);
-	ps_json_string(doc, obj, "method", method);
-	ps_json_number(doc, obj, "estimate", e->estimate, e->note);
-	ps_json_number(doc, obj, "ci_lower", e->conf_low, e->note);
-	ps_json_number(doc, obj, "ci_upper", e->conf_high, e->note);
-	ps_json_number(doc, obj, "conf_level", e->conf_level, NULL);
-}
-
-static void add_describe(struct ps_doc *doc, cJSON *obj, const struct ps_describe_result *d)
-{
-	ps_json_number(doc, obj, "mean", d->mean, d->note);
-	ps_json_number(doc, obj, "sd", d->sd, d->note);
-	ps_json_number(doc, obj, "se", d->se, d->note);
-	ps_json_number(doc, obj, "median", d->median, d->note);
-	ps_json_number(doc, obj, "q1", d->q1, d->note);
-	ps_json_number(doc, obj, "q3", d->q3, d->note);
-	ps_json_number(doc, obj, "min", d->min, d->note);
-	ps_json_number(doc, obj, "max", d->max, d->note);
-}
-
-static const char welch_method[] = "Welch two-sample t test, treatment minus control (R: t.test)";
-static const char student_method[] = "Student two-sample t test, pooled variance (R: t.test, var.equal = TRUE)";
-static const char d_method[] = "Cohen's d, pooled SD, noncentral t interval (R: effectsize::cohens_d)";
-static const char g_method[] = "Hedges' g, exact small-sample correction, noncentral t interval (R: effectsize::hedges_g)";
-
-/* Welch, Student, Mann-Whitney and the two effect sizes of x (treatment) against y (control). */
-static enum ps_status two_sample(struct ps_doc *doc, cJSON *tests, cJSON *effects, const struct vec *x, const struct vec *y,
-				 double conf, struct outcome *o, enum test_id welch_id, enum test_id mw_id, int student)
-{
-	struct ps_ttest_result t;
-	enum ps_status st = ps_ttest_two_sample(x->v, x->n, y->v, y->n, 0, conf, &t);
-	if (st != PS_OK)
-		return st;
-	add_ttest(doc, tests, "welch_t", welch_method, &t, o, welch_id);
-	if (student) {
-		if ((st = ps_ttest_two_sample(x->v, x->n, y->v, y->n, 1, conf, &t)) != PS_OK)
-			return st;
-		add_ttest(doc, tests, "student_t", student_method, &t, o, T_STUDENT);
-	}
-	struct ps_rank_options ropt = { PS_RANK_TWO_SIDED, 1, conf };
-	struct ps_rank_result r;
-	if ((st = ps_rank_sum_test(x->v, x->n, y->v, y->n, &ropt, &r)) != PS_OK)
-		return st;
-	add_rank(doc, tests, "mann_whitney", &r, o, mw_id);
-	struct ps_effect_size e;
-	if (student) {
-		if ((st = ps_cohens_d(x->v, x->n, y->v, y->n, conf, &e)) != PS_OK)
-			return st;
-		add_effect(doc, effects, "cohens_d", d_method, &e);
-	}
-	if ((st = ps_hedges_g(x->v, x->n, y->v, y->n, conf, &e)) != PS_OK)
-		return st;
-	add_effect(doc, effects, "hedges_g", g_method, &e);
-	return PS_OK;
-}
-
-static enum ps_status add_continuous(struct ps_doc *doc, cJSON *parent, const char *where, struct compare *c,
-				     struct outcome *o, double conf)
-{
-	enum ps_status st;
-	cJSON *groups = ps_json_object(doc, parent, "groups");
-	for (int g = PS_GROUP_TREATMENT; g >= PS_GROUP_CONTROL; g--) {
-		ps_doc_where(doc, "%sgroups.%s", where, c->groups.label[g]);
-		cJSON *obj = ps_json_object(doc, groups, c->groups.label[g]);
-		struct ps_describe_result d;
-		if ((st = ps_describe_array(o->values[g].v, o->values[g].n, &d)) != PS_OK)
-			return st;
-		ps_json_int(doc, obj, "n", (int64_t)o->values[g].n);
-		ps_json_int(doc, obj, "missing", (int64_t)o->missing[g]);
-		add_describe(doc, obj, &d);
-	}
-	ps_doc_where(doc, "%stests", where);
-	cJSON *tests = ps_json_object(doc, parent, "tests");
-	cJSON *effects = ps_json_object(doc, parent, "effects");
-	return two_sample(doc, tests, effects, &o->values[PS_GROUP_TREATMENT], &o->values[PS_GROUP_CONTROL], conf, o,
-			  T_WELCH, T_MANN_WHITNEY, 1);
-}
-
-static enum ps_status add_paired(struct ps_doc *doc, cJSON *parent, const char *where, struct compare *c, struct outcome *o,
-				 double conf)
-{
-	enum ps_status st;
-	cJSON *paired = ps_json_object(doc, parent, "paired");
-	ps_json_string(doc, paired, "baseline", c->paired_with);
-	ps_json_string(doc, paired, "change", "value minus baseline, within participant");
-	cJSON *groups = ps_json_object(doc, paired, "groups");
-	for (int g = PS_GROUP_TREATMENT; g >= PS_GROUP_CONTROL; g--) {
-		ps_doc_where(doc, "%spaired.groups.%s", where, c->groups.label[g]);
-		cJSON *obj = ps_json_object(doc, groups, c->groups.label[g]);
-		struct ps_describe_result b, f, d;
-		if ((st = ps_describe_array(o->base[g].v, o->base[g].n, &b)) != PS_OK ||
-		    (st = ps_describe_array(o->follow[g].v, o->follow[g].n, &f)) != PS_OK ||
-		    (st = ps_describe_array(o->change[g].v, o->change[g].n, &d)) != PS_OK)
-			return st;
-		ps_json_int(doc, obj, "n_pairs", (int64_t)o->change[g].n);
-		ps_json_int(doc, obj, "missing", (int64_t)o->pair_missing[g]);
-		ps_json_number(doc, obj, "baseline_mean", b.mean, b.note);
-		ps_json_number(doc, obj, "baseline_sd", b.sd, b.note);
-		ps_json_number(doc, obj, "followup_mean", f.mean, f.note);
-		ps_json_number(doc, obj, "followup_sd", f.sd, f.note);
-		ps_json_number(doc, obj, "change_mean", d.mean, d.note);
-		ps_json_number(doc, obj, "change_sd", d.sd, d.note);
-		ps_json_number(doc, obj, "change_median", d.median, d.note);
-		struct ps_ttest_result t;
-		if ((st = ps_ttest_one_sample(o->change[g].v, o->change[g].n, 0, conf, &t)) != PS_OK)
-			return st;
-		add_ttest(doc, obj, "paired_t", "paired t test on the changes: mean change with its interval (R: t.test(paired = TRUE))",
-			  &t, NULL, T_WELCH);
-		struct ps_rank_options ropt = { PS_RANK_TWO_SIDED, 1, conf };
-		struct ps_rank_result r;
-		if ((st = ps_signed_rank_test(o->change[g].v, o->change[g].n, &ropt, &r)) != PS_OK)
-			return st;
-		add_rank(doc, obj, "wilcoxon_signed_rank", &r, NULL, T_WELCH);
-		struct ps_effect_size e;
-		if ((st = ps_cohens_dz(o->change[g].v, o->change[g].n, conf, &e)) != PS_OK)
-			return st;
-		add_effect(doc, obj, "cohens_dz",
-			   "mean change / SD of change, noncentral t interval (R: effectsize::cohens_d(paired = TRUE))", &e);
-	}
-	ps_doc_where(doc, "%spaired.difference", where);
-	cJSON *diff = ps_json_object(doc, paired, "difference");
-	ps_json_string(doc, diff, "compares", "change in treatment minus change in control");
-	return two_sample(doc, diff, diff, &o->change[PS_GROUP_TREATMENT], &o->change[PS_GROUP_CONTROL], conf, o,
-			  T_CHANGE_WELCH, T_CHANGE_MANN_WHITNEY, 0);
-}
-
-static void add_ancova_term(struct ps_doc *doc, cJSON *obj, const struct ps_ancova_term *t, const char *note)
-{
-	const char *why = t->aliased ? "term is linearly dependent on earlier terms: not estimable (R prints NA)" : note;
-	ps_json_number(doc, obj, "estimate", t->estimate, why);
-	ps_json_number(doc, obj, "std_err", t->std_error, why);
-	ps_json_number(doc, obj, "statistic", t->statistic, why);
-	ps_json_number(doc, obj, "p_value", t->p_value, why);
-	ps_json_number(doc, obj, "ci_lower", t->conf_low, why);
-	ps_json_number(doc, obj, "ci_upper", t->conf_high, why);
-}
-
-static enum ps_status add_ancova(struct ps_doc *doc, cJSON *parent, const char *where, struct compare *c, struct outcome *o,
-				 double conf)
-{
-	const double **covs = malloc(c->nadjust * sizeof(*covs));
-	if (!covs)
-		return PS_ENOMEM;
-	for (size_t j = 0; j < c->nadjust; j++)
-		covs[j] = o->cov[j].v;
-	struct ps_ancova_result a;
-	memset(&a, 0, sizeof(a));
-	enum ps_status st = ps_ancova_fit(o->y.v, o->g.v, covs, c->nadjust, o->y.n, conf, &a);
-	free(covs);
-	if (st != PS_OK)
-		return st;
-	ps_doc_where(doc, "%sancova", where);
-	cJSON *obj = ps_json_object(doc, parent, "ancova");
-	ps_json_string(doc, obj, "method",
-		       "least squares: value ~ covariates + group, group = 1 for treatment (R: lm, summary.lm, confint)");
-	const struct ps_ancova_term *group = &a.terms[a.n_terms - 1];
-	add_ancova_term(doc, obj, group, a.note);
-	ps_json_number(doc, obj, "df", a.df_residual, a.note);
-	ps_json_number(doc, obj, "conf_level", conf, NULL);
-	ps_json_int(doc, obj, "n", (int64_t)a.n);
-	ps_json_number(doc, obj, "r_squared", a.r_squared, a.note);
-	ps_json_number(doc, obj, "sigma", a.sigma, a.note);
-	ps_json_string(doc, obj, "note", a.note);
-	o->p[T_ANCOVA] = group->p_value;
-	o->test_obj[T_ANCOVA] = obj;
-	cJSON *means = ps_json_object(doc, obj, "adjusted_means");
-	for (int g = PS_GROUP_TREATMENT; g >= PS_GROUP_CONTROL; g--) {
-		ps_doc_where(doc, "%sancova.adjusted_means.%s", where, c->groups.label[g]);
-		cJSON *m = ps_json_object(doc, means, c->groups.label[g]);
-		ps_json_number(doc, m, "estimate", a.adjusted_mean[g], a.note);
-		ps_json_number(doc, m, "std_err", a.adjusted_mean_se[g], a.note);
-		ps_json_number(doc, m, "ci_lower", a.adjusted_mean_low[g], a.note);
-		ps_json_number(doc, m, "ci_upper", a.adjusted_mean_high[g], a.note);
-	}
-	cJSON *terms = ps_json_array(doc, obj, "terms");
-	for (size_t i = 0; i < a.n_terms; i++) {
-		ps_doc_where(doc, "%sancova.terms.%zu", where, i);
-		cJSON *t = ps_json_object(doc, terms, NULL);
-		ps_json_string(doc, t, "term", i == 0 ? "(intercept)" : i == a.n_terms - 1 ? "group" : c->adjust[i - 1]);
-		ps_json_bool(doc, t, "aliased", a.terms[i].aliased);
-		add_ancova_term(doc, t, &a.terms[i], a.note);
-	}
-	ps_ancova_result_release(&a);
-	return PS_OK;
-}
-
-static void add_interval(struct ps_doc *doc, cJSON *parent, const char *key, const struct ps_interval *i, double conf)
-{
-	cJSON *obj = ps_json_object(doc, parent, key);
-	ps_json_string(doc, obj, "method", i->method);
-	ps_json_number(doc, obj, "estimate", i->estimate, i->note);
-	ps_json_number(doc, obj, "ci_lower", i->lower, i->note);
-	ps_json_number(doc, obj, "ci_upper", i->upper, i->note);
-	ps_json_number(doc, obj, "conf_level", conf, NULL);
-}
-
-static void add_chisq(struct ps_doc *doc, cJSON *tests, const char *key, const struct ps_chisq_test *t, struct outcome *o,
-		      enum test_id id)
-{
-	cJSON *obj = ps_json_object(doc, tests, key);
-	ps_json_string(doc, obj, "method", t->method);
-	ps_json_number(doc, obj, "statistic", t->statistic, t->note);
-	ps_json_number(doc, obj, "df", t->df, t->note);
-	ps_json_number(doc, obj, "p_value", t->p, t->note);
-	ps_json_number(doc, obj, "correction", t->correction, NULL);
-	ps_json_string(doc, obj, "note", t->note);
-	o->p[id] = t->p;
-	o->test_obj[id] = obj;
-}
-
-static enum ps_status add_binary(struct ps_doc *doc, cJSON *parent, const char *where, struct compare *c, struct outcome *o,
-				 double conf)
-{
-	struct ps_twobytwo table;
-	ps_twobytwo_init(&table);
-	for (int g = 0; g < 2; g++)
-		for (size_t i = 0; i < o->values[g].n; i++)
-			ps_twobytwo_add(&table, g == PS_GROUP_TREATMENT, o->values[g].v[i] == 1);
-	struct ps_twobytwo_result r;
-	enum ps_status st = ps_twobytwo_compute(&table, conf, &r);
-	if (st != PS_OK)
-		return st;
-	cJSON *groups = ps_json_object(doc, parent, "groups");
-	for (int g = PS_GROUP_TREATMENT; g >= PS_GROUP_CONTROL; g--) {
-		ps_doc_where(doc, "%sgroups.%s", where, c->groups.label[g]);
-		const struct ps_interval *p = g == PS_GROUP_TREATMENT ? &r.treatment : &r.control;
-		cJSON *obj = ps_json_object(doc, groups, c->groups.label[g]);
-		ps_json_int(doc, obj, "n", (int64_t)o->values[g].n);
-		ps_json_int(doc, obj, "missing", (int64_t)o->missing[g]);
-		ps_json_int(doc, obj, "events", (int64_t)(g == PS_GROUP_TREATMENT ? table.a : table.c));
-		ps_json_number(doc, obj, "proportion", p->estimate, p->note);
-		ps_json_number(doc, obj, "ci_lower", p->lower, p->note);
-		ps_json_number(doc, obj, "ci_upper", p->upper, p->note);
-		ps_json_string(doc, obj, "ci_method", p->method);
-	}
-	ps_doc_where(doc, "%stests", where);
-	cJSON *tests = ps_json_object(doc, parent, "tests");
-	add_chisq(doc, tests, "chi_square", &r.pearson, o, T_CHI);
-	add_chisq(doc, tests, "chi_square_yates", &r.yates, o, T_CHI_YATES);
-	cJSON *f = ps_json_object(doc, tests, "fisher_exact");
-	ps_doc_where(doc, "%stests.fisher_exact", where);
-	ps_json_string(doc, f, "method", r.fisher.method);
-	ps_json_number(doc, f, "p_value", r.fisher.p, r.fisher.note);
-	ps_json_number(doc, f, "odds_ratio", r.fisher.estimate, r.fisher.note);
-	ps_json_number(doc, f, "ci_lower", r.fisher.lower, r.fisher.note);
-	ps_json_number(doc, f, "ci_upper", r.fisher.upper, r.fisher.note);
-	ps_json_number(doc, f, "conf_level", conf, NULL);
-	o->p[T_FISHER] = r.fisher.p;
-	o->test_obj[T_FISHER] = f;
-	cJSON *effects = ps_json_object(doc, parent, "effects");
-	ps_doc_where(doc, "%seffects.risk_difference", where);
-	add_interval(doc, effects, "risk_difference", &r.risk_difference, conf);
-	ps_doc_where(doc, "%seffects.risk_ratio", where);
-	add_interval(doc, effects, "risk_ratio", &r.risk_ratio, conf);
-	ps_doc_where(doc, "%seffects.odds_ratio", where);
-	add_interval(doc, effects, "odds_ratio", &r.odds_ratio, conf);
-	return PS_OK;
-}
-
-static int is_binary(const struct compare *c, const struct outcome *o)
+static int is_binary(const struct compare *c, const struct ps_cmp_outcome *o)
 {
 	if (c->force_continuous)
 		return 0;
@@ -605,11 +246,12 @@ static enum ps_status analyse(struct compare *c, struct ps_doc *doc, double conf
 	ps_json_number(doc, options, "conf_level", conf, NULL);
 	ps_json_string(doc, options, "p_adjust", p_adjust ? ps_padjust_name(method) : NULL);
 
+	const struct ps_cmp_context ctx = { { c->groups.label[0], c->groups.label[1] }, c->paired_with, c->adjust, c->nadjust };
 	/* one outcome: its blocks at the top level; several: under values.<column> */
 	cJSON *by_value = c->noutcomes > 1 ? ps_json_object(doc, doc->root, "values") : NULL;
 	for (size_t k = 0; k < c->noutcomes && st == PS_OK; k++) {
-		struct outcome *o = &c->outcomes[k];
-		for (int i = 0; i < NTESTS; i++)
+		struct ps_cmp_outcome *o = &c->outcomes[k];
+		for (int i = 0; i < PS_CMP_NTESTS; i++)
 			o->p[i] = NAN;
 		char where[160];
 		snprintf(where, sizeof(where), "%s%s", by_value ? "values." : "", by_value ? o->name : "");
@@ -624,11 +266,12 @@ static enum ps_status analyse(struct compare *c, struct ps_doc *doc, double conf
 			ps_error_copy(err->file, sizeof(err->file), c->display, strlen(c->display));
 			return ps_error_set(err, PS_EDATA, "a binary outcome has values other than 0 and 1 (yes/no words with numbers)");
 		}
-		st = binary ? add_binary(doc, parent, where, c, o, conf) : add_continuous(doc, parent, where, c, o, conf);
+		st = binary ? ps_cmp_emit_binary(doc, parent, where, &ctx, o, conf)
+			    : ps_cmp_emit_continuous(doc, parent, where, &ctx, o, conf);
 		if (st == PS_OK && c->paired_with && !binary)
-			st = add_paired(doc, parent, where, c, o, conf);
+			st = ps_cmp_emit_paired(doc, parent, where, &ctx, o, conf);
 		if (st == PS_OK && c->nadjust)
-			st = add_ancova(doc, parent, where, c, o, conf);
+			st = ps_cmp_emit_ancova(doc, parent, where, &ctx, o, conf);
 	}
 	if (st != PS_OK || !p_adjust)
 		return st;
@@ -639,7 +282,7 @@ static enum ps_status analyse(struct compare *c, struct ps_doc *doc, double conf
 		free(adjusted);
 		return PS_ENOMEM;
 	}
-	for (int t = 0; t < NTESTS && st == PS_OK; t++) {
+	for (int t = 0; t < PS_CMP_NTESTS && st == PS_OK; t++) {
 		for (size_t k = 0; k < c->noutcomes; k++)
 			p[k] = c->outcomes[k].test_obj[t] ? c->outcomes[k].p[t] : NAN;
 		if ((st = ps_padjust(p, c->noutcomes, method, adjusted)) != PS_OK)
@@ -778,7 +421,7 @@ enum ps_status cmd_compare(int argc, char **argv)
 		goto done;
 	}
 	for (size_t k = 0; k < c.noutcomes; k++)
-		if (c.nadjust && !(c.outcomes[k].cov = calloc(c.nadjust, sizeof(struct vec)))) {
+		if (c.nadjust && !(c.outcomes[k].cov = calloc(c.nadjust, sizeof(struct ps_vec)))) {
 			st = PS_ENOMEM;
 			goto done;
 		}
@@ -815,17 +458,17 @@ done:
 	if (fp && fp != stdin)
 		fclose(fp);
 	for (size_t k = 0; k < c.noutcomes; k++) {
-		struct outcome *o = &c.outcomes[k];
+		struct ps_cmp_outcome *o = &c.outcomes[k];
 		for (int g = 0; g < 2; g++) {
-			vec_release(&o->values[g]);
-			vec_release(&o->base[g]);
-			vec_release(&o->follow[g]);
-			vec_release(&o->change[g]);
+			ps_vec_release(&o->values[g]);
+			ps_vec_release(&o->base[g]);
+			ps_vec_release(&o->follow[g]);
+			ps_vec_release(&o->change[g]);
 		}
-		vec_release(&o->y);
-		vec_release(&o->g);
+		ps_vec_release(&o->y);
+		ps_vec_release(&o->g);
 		for (size_t j = 0; o->cov && j < c.nadjust; j++)
-			vec_release(&o->cov[j]);
+			ps_vec_release(&o->cov[j]);
 		free(o->cov);
 	}
 	free(c.outcomes);
