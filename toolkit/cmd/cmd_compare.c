@@ -289,7 +289,7 @@ static enum ps_status analyse(struct compare *c, struct ps_doc *doc, double conf
 			break;
 		for (size_t k = 0; k < c->noutcomes; k++)
 			if (c->outcomes[k].test_obj[t]) {
-				ps_doc_where(doc, "values.%s", c->outcomes[k].name);
+				ps_doc_where(doc, "%s", c->outcomes[k].test_path[t]);
 				ps_json_number(doc, c->outcomes[k].test_obj[t], "p_value_adjusted", adjusted[k],
 					       "no p-value to adjust");
 			}

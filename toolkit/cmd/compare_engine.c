@@ -38,9 +38,10 @@ void ps_vec_release(struct ps_vec *a)
 
 
 
-static void add_ttest(struct ps_doc *doc, cJSON *tests, const char *key, const char *method,
+static void add_ttest(struct ps_doc *doc, const char *base, cJSON *tests, const char *key, const char *method,
 		      const struct ps_ttest_result *t, struct ps_cmp_outcome *o, enum ps_cmp_test id)
 {
+	ps_doc_where(doc, "%s%s", base, key);
 	cJSON *obj = ps_json_object(doc, tests, key);
 	ps_json_string(doc, obj, "method", method);
 	ps_json_number(doc, obj, "statistic", t->statistic, t->note);
@@ -54,12 +55,14 @@ static void add_ttest(struct ps_doc *doc, cJSON *tests, const char *key, const c
 	if (o) {
 		o->p[id] = t->p_value;
 		o->test_obj[id] = obj;
+		snprintf(o->test_path[id], sizeof(o->test_path[id]), "%s%s", base, key);
 	}
 }
 
-static void add_rank(struct ps_doc *doc, cJSON *tests, const char *key, const struct ps_rank_result *r,
+static void add_rank(struct ps_doc *doc, const char *base, cJSON *tests, const char *key, const struct ps_rank_result *r,
 		     struct ps_cmp_outcome *o, enum ps_cmp_test id)
 {
+	ps_doc_where(doc, "%s%s", base, key);
 	cJSON *obj = ps_json_object(doc, tests, key);
 	ps_json_string(doc, obj, "method", r->method);
 	ps_json_number(doc, obj, "statistic", r->statistic, r->note);
@@ -74,12 +77,14 @@ static void add_rank(struct ps_doc *doc, cJSON *tests, const char *key, const st
 	if (o) {
 		o->p[id] = r->p_value;
 		o->test_obj[id] = obj;
+		snprintf(o->test_path[id], sizeof(o->test_path[id]), "%s%s", base, key);
 	}
 }
 
-static void add_effect(struct ps_doc *doc, cJSON *effects, const char *key, const char *method,
+static void add_effect(struct ps_doc *doc, const char *base, cJSON *effects, const char *key, const char *method,
 		       const struct ps_effect_size *e)
 {
+	ps_doc_where(doc, "%s%s", base, key);
 	cJSON *obj = ps_json_object(doc, effects, key);
 	ps_json_string(doc, obj, "method", method);
 	ps_json_number(doc, obj, "estimate", e->estimate, e->note);
@@ -106,33 +111,33 @@ static const char d_method[] = "Cohen's d, pooled SD, noncentral t interval (R: 
 static const char g_method[] = "Hedges' g, exact small-sample correction, noncentral t interval (R: effectsize::hedges_g)";
 
 /* Welch, Student, Mann-Whitney and the two effect sizes of x (treatment) against y (control). */
-static enum ps_status two_sample(struct ps_doc *doc, cJSON *tests, cJSON *effects, const struct ps_vec *x, const struct ps_vec *y,
+static enum ps_status two_sample(struct ps_doc *doc, const char *tests_base, const char *effects_base, cJSON *tests, cJSON *effects, const struct ps_vec *x, const struct ps_vec *y,
 				 double conf, struct ps_cmp_outcome *o, enum ps_cmp_test welch_id, enum ps_cmp_test mw_id, int student)
 {
 	struct ps_ttest_result t;
 	enum ps_status st = ps_ttest_two_sample(x->v, x->n, y->v, y->n, 0, conf, &t);
 	if (st != PS_OK)
 		return st;
-	add_ttest(doc, tests, "welch_t", welch_method, &t, o, welch_id);
+	add_ttest(doc, tests_base, tests, "welch_t", welch_method, &t, o, welch_id);
 	if (student) {
 		if ((st = ps_ttest_two_sample(x->v, x->n, y->v, y->n, 1, conf, &t)) != PS_OK)
 			return st;
-		add_ttest(doc, tests, "student_t", student_method, &t, o, PS_CMP_STUDENT);
+		add_ttest(doc, tests_base, tests, "student_t", student_method, &t, o, PS_CMP_STUDENT);
 	}
 	struct ps_rank_options ropt = { PS_RANK_TWO_SIDED, 1, conf };
 	struct ps_rank_result r;
 	if ((st = ps_rank_sum_test(x->v, x->n, y->v, y->n, &ropt, &r)) != PS_OK)
 		return st;
-	add_rank(doc, tests, "mann_whitney", &r, o, mw_id);
+	add_rank(doc, tests_base, tests, "mann_whitney", &r, o, mw_id);
 	struct ps_effect_size e;
 	if (student) {
 		if ((st = ps_cohens_d(x->v, x->n, y->v, y->n, conf, &e)) != PS_OK)
 			return st;
-		add_effect(doc, effects, "cohens_d", d_method, &e);
+		add_effect(doc, effects_base, effects, "cohens_d", d_method, &e);
 	}
 	if ((st = ps_hedges_g(x->v, x->n, y->v, y->n, conf, &e)) != PS_OK)
 		return st;
-	add_effect(doc, effects, "hedges_g", g_method, &e);
+	add_effect(doc, effects_base, effects, "hedges_g", g_method, &e);
 	return PS_OK;
 }
 
@@ -151,10 +156,12 @@ enum ps_status ps_cmp_emit_continuous(struct ps_doc *doc, cJSON *parent, const c
 		ps_json_int(doc, obj, "missing", (int64_t)o->missing[g]);
 		add_describe(doc, obj, &d);
 	}
-	ps_doc_where(doc, "%stests", where);
+	char tests_base[192], effects_base[192];
+	snprintf(tests_base, sizeof(tests_base), "%stests.", where);
+	snprintf(effects_base, sizeof(effects_base), "%seffects.", where);
 	cJSON *tests = ps_json_object(doc, parent, "tests");
 	cJSON *effects = ps_json_object(doc, parent, "effects");
-	return two_sample(doc, tests, effects, &o->values[PS_GROUP_TREATMENT], &o->values[PS_GROUP_CONTROL], conf, o,
+	return two_sample(doc, tests_base, effects_base, tests, effects, &o->values[PS_GROUP_TREATMENT], &o->values[PS_GROUP_CONTROL], conf, o,
 			  PS_CMP_WELCH, PS_CMP_MANN_WHITNEY, 1);
 }
 
@@ -167,6 +174,8 @@ enum ps_status ps_cmp_emit_paired(struct ps_doc *doc, cJSON *parent, const char 
 	ps_json_string(doc, paired, "change", "value minus baseline, within participant");
 	cJSON *groups = ps_json_object(doc, paired, "groups");
 	for (int g = PS_GROUP_TREATMENT; g >= PS_GROUP_CONTROL; g--) {
+		char base[192];
+		snprintf(base, sizeof(base), "%spaired.groups.%s.", where, c->label[g]);
 		ps_doc_where(doc, "%spaired.groups.%s", where, c->label[g]);
 		cJSON *obj = ps_json_object(doc, groups, c->label[g]);
 		struct ps_describe_result b, f, d;
@@ -186,23 +195,24 @@ enum ps_status ps_cmp_emit_paired(struct ps_doc *doc, cJSON *parent, const char 
 		struct ps_ttest_result t;
 		if ((st = ps_ttest_one_sample(o->change[g].v, o->change[g].n, 0, conf, &t)) != PS_OK)
 			return st;
-		add_ttest(doc, obj, "paired_t", "paired t test on the changes: mean change with its interval (R: t.test(paired = TRUE))",
+		add_ttest(doc, base, obj, "paired_t", "paired t test on the changes: mean change with its interval (R: t.test(paired = TRUE))",
 			  &t, NULL, PS_CMP_WELCH);
 		struct ps_rank_options ropt = { PS_RANK_TWO_SIDED, 1, conf };
 		struct ps_rank_result r;
 		if ((st = ps_signed_rank_test(o->change[g].v, o->change[g].n, &ropt, &r)) != PS_OK)
 			return st;
-		add_rank(doc, obj, "wilcoxon_signed_rank", &r, NULL, PS_CMP_WELCH);
+		add_rank(doc, base, obj, "wilcoxon_signed_rank", &r, NULL, PS_CMP_WELCH);
 		struct ps_effect_size e;
 		if ((st = ps_cohens_dz(o->change[g].v, o->change[g].n, conf, &e)) != PS_OK)
 			return st;
-		add_effect(doc, obj, "cohens_dz",
+		add_effect(doc, base, obj, "cohens_dz",
 			   "mean change / SD of change, noncentral t interval (R: effectsize::cohens_d(paired = TRUE))", &e);
 	}
-	ps_doc_where(doc, "%spaired.difference", where);
+	char diff_base[192];
+	snprintf(diff_base, sizeof(diff_base), "%spaired.difference.", where);
 	cJSON *diff = ps_json_object(doc, paired, "difference");
 	ps_json_string(doc, diff, "compares", "change in treatment minus change in control");
-	return two_sample(doc, diff, diff, &o->change[PS_GROUP_TREATMENT], &o->change[PS_GROUP_CONTROL], conf, o,
+	return two_sample(doc, diff_base, diff_base, diff, diff, &o->change[PS_GROUP_TREATMENT], &o->change[PS_GROUP_CONTROL], conf, o,
 			  PS_CMP_CHANGE_WELCH, PS_CMP_CHANGE_MANN_WHITNEY, 0);
 }
 
@@ -266,8 +276,9 @@ enum ps_status ps_cmp_emit_ancova(struct ps_doc *doc, cJSON *parent, const char 
 	return PS_OK;
 }
 
-static void add_interval(struct ps_doc *doc, cJSON *parent, const char *key, const struct ps_interval *i, double conf)
+static void add_interval(struct ps_doc *doc, const char *base, cJSON *parent, const char *key, const struct ps_interval *i, double conf)
 {
+	ps_doc_where(doc, "%s%s", base, key);
 	cJSON *obj = ps_json_object(doc, parent, key);
 	ps_json_string(doc, obj, "method", i->method);
 	ps_json_number(doc, obj, "estimate", i->estimate, i->note);
@@ -276,9 +287,10 @@ static void add_interval(struct ps_doc *doc, cJSON *parent, const char *key, con
 	ps_json_number(doc, obj, "conf_level", conf, NULL);
 }
 
-static void add_chisq(struct ps_doc *doc, cJSON *tests, const char *key, const struct ps_chisq_test *t, struct ps_cmp_outcome *o,
+static void add_chisq(struct ps_doc *doc, const char *base, cJSON *tests, const char *key, const struct ps_chisq_test *t, struct ps_cmp_outcome *o,
 		      enum ps_cmp_test id)
 {
+	ps_doc_where(doc, "%s%s", base, key);
 	cJSON *obj = ps_json_object(doc, tests, key);
 	ps_json_string(doc, obj, "method", t->method);
 	ps_json_number(doc, obj, "statistic", t->statistic, t->note);
@@ -289,6 +301,7 @@ static void add_chisq(struct ps_doc *doc, cJSON *tests, const char *key, const s
 	if (o) {
 		o->p[id] = t->p;
 		o->test_obj[id] = obj;
+		snprintf(o->test_path[id], sizeof(o->test_path[id]), "%s%s", base, key);
 	}
 }
 
@@ -325,10 +338,12 @@ enum ps_status ps_cmp_emit_table(struct ps_doc *doc, cJSON *parent, const char *
 		ps_json_number(doc, obj, "ci_upper", p->upper, p->note);
 		ps_json_string(doc, obj, "ci_method", p->method);
 	}
-	ps_doc_where(doc, "%stests", where);
+	char tests_base[192], effects_base[192];
+	snprintf(tests_base, sizeof(tests_base), "%stests.", where);
+	snprintf(effects_base, sizeof(effects_base), "%seffects.", where);
 	cJSON *tests = ps_json_object(doc, parent, "tests");
-	add_chisq(doc, tests, "chi_square", &r.pearson, o, PS_CMP_CHI);
-	add_chisq(doc, tests, "chi_square_yates", &r.yates, o, PS_CMP_CHI_YATES);
+	add_chisq(doc, tests_base, tests, "chi_square", &r.pearson, o, PS_CMP_CHI);
+	add_chisq(doc, tests_base, tests, "chi_square_yates", &r.yates, o, PS_CMP_CHI_YATES);
 	cJSON *f = ps_json_object(doc, tests, "fisher_exact");
 	ps_doc_where(doc, "%stests.fisher_exact", where);
 	ps_json_string(doc, f, "method", r.fisher.method);
@@ -340,14 +355,12 @@ enum ps_status ps_cmp_emit_table(struct ps_doc *doc, cJSON *parent, const char *
 	if (o) {
 		o->p[PS_CMP_FISHER] = r.fisher.p;
 		o->test_obj[PS_CMP_FISHER] = f;
+		snprintf(o->test_path[PS_CMP_FISHER], sizeof(o->test_path[PS_CMP_FISHER]), "%stests.fisher_exact", where);
 	}
 	cJSON *effects = ps_json_object(doc, parent, "effects");
-	ps_doc_where(doc, "%seffects.risk_difference", where);
-	add_interval(doc, effects, "risk_difference", &r.risk_difference, conf);
-	ps_doc_where(doc, "%seffects.risk_ratio", where);
-	add_interval(doc, effects, "risk_ratio", &r.risk_ratio, conf);
-	ps_doc_where(doc, "%seffects.odds_ratio", where);
-	add_interval(doc, effects, "odds_ratio", &r.odds_ratio, conf);
+	add_interval(doc, effects_base, effects, "risk_difference", &r.risk_difference, conf);
+	add_interval(doc, effects_base, effects, "risk_ratio", &r.risk_ratio, conf);
+	add_interval(doc, effects_base, effects, "odds_ratio", &r.odds_ratio, conf);
 	return PS_OK;
 }
 

@@ -44,6 +44,7 @@ struct ps_cmp_outcome {
 	/* results kept for --p-adjust */
 	double p[PS_CMP_NTESTS];
 	cJSON *test_obj[PS_CMP_NTESTS];
+	char test_path[PS_CMP_NTESTS][192];   /* dotted path of each test object, for warnings */
 };
 
 

@@ -86,10 +86,17 @@ enum ps_status ps_ttest_two_sample_summary(double mean_x, double var_x, size_t n
 		out->stderr_ = sqrt(v * (1 / (double)n_x + 1 / (double)n_y));
 	}
 	double scale = fmax(fabs(mean_x), fabs(mean_y));
-	if (!(out->stderr_ >= 10 * DBL_EPSILON * scale) || out->stderr_ == 0) {
-		/* R stops here; the Welch df of two constant groups is 0/0 as well */
+	if (out->stderr_ < 10 * DBL_EPSILON * scale || isnan(out->stderr_)) {
+		/* R stops here ("data are essentially constant") */
 		out->note = "data are essentially constant (zero or negligible variance in both groups)";
 		out->stderr_ = out->df = NAN;
+		return PS_OK;
+	}
+	if (out->stderr_ == 0) {
+		/* both groups constant at 0: R goes on and gets t = 0/0 (Welch's df is 0/0 too) */
+		out->note = "no variance in either group: t is 0/0";
+		if (!var_equal)
+			out->df = NAN;
 		return PS_OK;
 	}
 	finish(out, mean_x - mean_y - 0.0, 0.0);
@@ -110,9 +117,15 @@ enum ps_status ps_ttest_one_sample_summary(double mean, double var, size_t n, do
 	}
 	out->df = (double)(n - 1);
 	out->stderr_ = sqrt(var / (double)n);
-	if (!(out->stderr_ >= 10 * DBL_EPSILON * fabs(mean)) || out->stderr_ == 0) {
+	if (out->stderr_ < 10 * DBL_EPSILON * fabs(mean) || isnan(out->stderr_)) {
+		/* R stops here ("data are essentially constant") */
 		out->note = "data are essentially constant (zero or negligible variance)";
 		out->stderr_ = out->df = NAN;
+		return PS_OK;
+	}
+	if (out->stderr_ == 0) {
+		/* every value is 0 (every change zero): R goes on and gets t = 0/0, df = n - 1, se = 0 */
+		out->note = "every value is zero: t is 0/0";
 		return PS_OK;
 	}
 	finish(out, mean - mu, mu);
