@@ -1,0 +1,482 @@
+/* Per-participant facts from an attendance roll; see include/peerstat/roster.h and docs/methods.md. */
+#include "peerstat/roster.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "peerstat/parse.h"
+
+/* ps_parse_date's range: 0001-01-01 and 9999-12-31 as days since 1970-01-01. */
+#define FIRST_DAY (-719162)
+#define LAST_DAY 2932896
+
+/*
+ * Reading a dayset. dayset.h documents its fields (bit i of the words is day base + i); it has
+ * no membership or iteration call of its own, so the two the roster needs live here.
+ */
+static const uint64_t *ds_words(const struct ps_dayset *s)
+{
+	return s->heap ? s->heap : s->inline_bits;
+}
+
+static int ds_has(const struct ps_dayset *s, int32_t day)
+{
+	int64_t off = (int64_t)day - s->base;
+	if (s->nwords == 0 || off < 0 || off >= (int64_t)s->nwords * 64)
+		return 0;
+	return (ds_words(s)[off / 64] >> (off % 64)) & 1;
+}
+
+/* Days of s in lo..hi, both included. */
+static uint32_t ds_count(const struct ps_dayset *s, int64_t lo, int64_t hi)
+{
+	uint32_t n = 0;
+	const uint64_t *w = ds_words(s);
+	for (uint32_t i = 0; i < s->nwords; i++) {
+		uint64_t bits = w[i];
+		while (bits) {
+			int64_t day = (int64_t)s->base + (int64_t)i * 64 + __builtin_ctzll(bits);
+			bits &= bits - 1;
+			n += day >= lo && day <= hi;
+		}
+	}
+	return n;
+}
+
+/* First day of s after day (or the first day when day is PS_ROSTER_NO_DAY); 0 when none. */
+static int ds_next(const struct ps_dayset *s, int32_t day, int32_t *next)
+{
+	int64_t off = day == PS_ROSTER_NO_DAY ? 0 : (int64_t)day - s->base + 1;
+	if (off < 0)
+		off = 0;
+	const uint64_t *w = ds_words(s);
+	for (int64_t i = off / 64; i < (int64_t)s->nwords; i++) {
+		uint64_t bits = w[i];
+		if (i == off / 64)
+			bits &= ~0ull << (off % 64);
+		if (bits) {
+			*next = (int32_t)(s->base + i * 64 + __builtin_ctzll(bits));
+			return 1;
+		}
+	}
+	return 0;
+}
+
+struct ps_roster_rules ps_roster_rules_default(void)
+{
+	struct ps_roster_rules rules = {
+		.as_of = PS_ROSTER_NO_DAY,
+		.dropout_gap_days = PS_ROSTER_DEFAULT_DROPOUT_GAP,
+		.engaged_min = PS_ROSTER_DEFAULT_ENGAGED_MIN,
+		.engaged_window_days = PS_ROSTER_DEFAULT_ENGAGED_WINDOW,
+	};
+	return rules;
+}
+
+void ps_roster_init(struct ps_roster *r, int32_t as_of)
+{
+	memset(r, 0, sizeof(*r));
+	ps_strmap_init(&r->ids);
+	ps_strmap_init(&r->cohorts);
+	ps_strmap_init(&r->sites);
+	r->as_of = as_of;
+	r->latest = PS_ROSTER_NO_DAY;
+}
+
+void ps_roster_release(struct ps_roster *r)
+{
+	/* a record exists for every id in the map (see new_person), and only for those */
+	for (size_t i = 0; i < r->ids.count; i++) {
+		ps_dayset_release(&r->people[i].sched_days);
+		ps_dayset_release(&r->people[i].att_days);
+	}
+	free(r->people);
+	ps_strmap_release(&r->ids);
+	ps_strmap_release(&r->cohorts);
+	ps_strmap_release(&r->sites);
+	memset(r, 0, sizeof(*r));
+	r->as_of = r->latest = PS_ROSTER_NO_DAY;
+}
+
+size_t ps_roster_count(const struct ps_roster *r)
+{
+	return r->ids.count;
+}
+
+int32_t ps_roster_latest_day(const struct ps_roster *r)
+{
+	return r->latest;
+}
+
+/* Record a broken rule: PS_EDATA with a message, the value (a label or a date) and what was expected. */
+static enum ps_status reject(struct ps_roster *r, struct ps_error *err, enum ps_roster_rule rule, const char *value,
+			     size_t value_len, const char *expected, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
+static enum ps_status reject(struct ps_roster *r, struct ps_error *err, enum ps_roster_rule rule, const char *value,
+			     size_t value_len, const char *expected, const char *fmt, ...)
+{
+	r->broken = rule;
+	if (!err)
+		return PS_EDATA;
+	char msg[sizeof(err->message)];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ps_error_set(err, PS_EDATA, "%s", msg);
+	ps_error_copy(err->value, sizeof(err->value), value ? value : "", value ? value_len : 0);
+	ps_error_copy(err->expected, sizeof(err->expected), expected ? expected : "", expected ? strlen(expected) : 0);
+	return PS_EDATA;
+}
+
+static const char *site_name(const struct ps_roster *r, int32_t site)
+{
+	return site < 0 ? "(missing)" : ps_strmap_key(&r->sites, (size_t)site);
+}
+
+/* Room for one more person; the new record is zeroed so that release can always walk ids.count records. */
+static int reserve_person(struct ps_roster *r)
+{
+	if (r->ids.count < r->cap)
+		return 0;
+	size_t cap = r->cap ? r->cap * 2 : 256;
+	struct ps_roster_person *people = realloc(r->people, cap * sizeof(*people));
+	if (!people)
+		return -1;
+	memset(people + r->cap, 0, (cap - r->cap) * sizeof(*people));
+	r->people = people;
+	r->cap = cap;
+	return 0;
+}
+
+/*
+ * Intern the id of a new person whose record (at index ids.count, reserved) is set up first:
+ * ps_strmap_intern can fail after the key went in (only the table's growth failed), and the
+ * record must exist whenever the key does.
+ */
+static int new_person(struct ps_roster *r, const char *id, size_t id_len, uint32_t cohort, int32_t site,
+		      size_t *index)
+{
+	struct ps_roster_person *p = &r->people[r->ids.count];
+	memset(p, 0, sizeof(*p));
+	p->cohort = cohort;
+	p->site = site;
+	p->enrolled = PS_ROSTER_NO_DAY;
+	p->first = p->last = PS_ROSTER_NO_DAY;
+	p->first_att = p->last_att = PS_ROSTER_NO_DAY;
+	ps_dayset_init(&p->sched_days);
+	ps_dayset_init(&p->att_days);
+	return ps_strmap_intern(&r->ids, id, id_len, index, NULL);
+}
+
+static int intern_site(struct ps_strmap *sites, const char *site, size_t site_len, int32_t *index)
+{
+	size_t s;
+	if (!site) {
+		*index = -1;
+		return 0;
+	}
+	if (ps_strmap_intern(sites, site, site_len, &s, NULL) != 0 || s > INT32_MAX)
+		return -1;
+	*index = (int32_t)s;
+	return 0;
+}
+
+/* Add a day already known to be new to the person's scheduled days; counts and bounds follow. */
+static int person_add_day(struct ps_roster_person *p, int32_t day, int attended, int check_new)
+{
+	if (check_new) {
+		int added = ps_dayset_add(&p->sched_days, day);
+		if (added != 1)
+			return -1;
+	}
+	if (attended && ps_dayset_add(&p->att_days, day) < 0)
+		return -1;
+	p->scheduled++;
+	if (p->first == PS_ROSTER_NO_DAY || day < p->first)
+		p->first = day;
+	if (p->last == PS_ROSTER_NO_DAY || day > p->last)
+		p->last = day;
+	if (attended) {
+		p->attended++;
+		if (p->first_att == PS_ROSTER_NO_DAY || day < p->first_att)
+			p->first_att = day;
+		if (p->last_att == PS_ROSTER_NO_DAY || day > p->last_att)
+			p->last_att = day;
+	}
+	return 0;
+}
+
+static void note_latest(struct ps_roster *r, int32_t day)
+{
+	if (r->latest == PS_ROSTER_NO_DAY || day > r->latest)
+		r->latest = day;
+}
+
+enum ps_status ps_roster_add(struct ps_roster *r, const char *id, size_t id_len, const char *cohort,
+			     size_t cohort_len, const char *site, size_t site_len, int32_t day, int attended,
+			     int32_t enrolled_day, struct ps_error *err)
+{
+	char date[16], other[16], expected[128];
+	r->broken = PS_ROSTER_RULE_NONE;
+	if (day < FIRST_DAY || day > LAST_DAY || (enrolled_day != PS_ROSTER_NO_DAY &&
+						  (enrolled_day < FIRST_DAY || enrolled_day > LAST_DAY)))
+		return ps_error_set(err, PS_EINTERNAL, "roster: a day outside the years 0001..9999");
+	attended = attended != 0;
+	ps_format_date(day, date);
+
+	/* rules that the row breaks by itself: nothing to look up */
+	if (r->as_of != PS_ROSTER_NO_DAY && day > r->as_of) {
+		snprintf(expected, sizeof(expected), "a date on or before the as-of date %s", ps_format_date(r->as_of, other));
+		return reject(r, err, PS_ROSTER_RULE_AFTER_AS_OF, date, strlen(date), expected,
+			      "session date is after the as-of date");
+	}
+	if (enrolled_day != PS_ROSTER_NO_DAY && day < enrolled_day) {
+		snprintf(expected, sizeof(expected), "a date on or after enrolled_on %s", ps_format_date(enrolled_day, other));
+		return reject(r, err, PS_ROSTER_RULE_BEFORE_ENROL, date, strlen(date), expected,
+			      "session date is before the participant's enrolment");
+	}
+
+	size_t pi;
+	if (ps_strmap_find(&r->ids, id, id_len, &pi)) {
+		struct ps_roster_person *p = &r->people[pi];
+		size_t c, s;
+		if (!ps_strmap_find(&r->cohorts, cohort, cohort_len, &c) || c != p->cohort) {
+			snprintf(expected, sizeof(expected), "cohort '%s' as on the participant's earlier rows",
+				 ps_strmap_key(&r->cohorts, p->cohort));
+			return reject(r, err, PS_ROSTER_RULE_COHORT, cohort, cohort_len, expected,
+				      "participant is already listed under cohort '%s'", ps_strmap_key(&r->cohorts, p->cohort));
+		}
+		int same_site = site ? p->site >= 0 && ps_strmap_find(&r->sites, site, site_len, &s) && s == (size_t)p->site
+				     : p->site < 0;
+		if (!same_site) {
+			snprintf(expected, sizeof(expected), "site '%s' as on the participant's earlier rows",
+				 site_name(r, p->site));
+			return reject(r, err, PS_ROSTER_RULE_SITE, site ? site : "", site ? site_len : 0, expected,
+				      "participant is already listed under site '%s'", site_name(r, p->site));
+		}
+		if (enrolled_day != PS_ROSTER_NO_DAY && p->enrolled != PS_ROSTER_NO_DAY && enrolled_day != p->enrolled) {
+			char given[16];
+			ps_format_date(enrolled_day, given);
+			snprintf(expected, sizeof(expected), "%s as on the participant's earlier rows",
+				 ps_format_date(p->enrolled, other));
+			return reject(r, err, PS_ROSTER_RULE_ENROLLED, given, strlen(given), expected,
+				      "enrolled_on differs from the participant's earlier rows");
+		}
+		if (enrolled_day != PS_ROSTER_NO_DAY && p->enrolled == PS_ROSTER_NO_DAY && p->first < enrolled_day) {
+			char given[16];
+			ps_format_date(enrolled_day, given);
+			snprintf(expected, sizeof(expected), "a date on or before the participant's first session %s",
+				 ps_format_date(p->first, other));
+			return reject(r, err, PS_ROSTER_RULE_BEFORE_ENROL, given, strlen(given), expected,
+				      "an earlier row of the participant has a session before this enrolled_on");
+		}
+		/* last check, because it is the one that changes the set when the day is new */
+		int added = ps_dayset_add(&p->sched_days, day);
+		if (added < 0)
+			return ps_error_set(err, PS_ENOMEM, "out of memory");
+		if (added == 0)
+			return reject(r, err, PS_ROSTER_RULE_DUPLICATE, date, strlen(date), "one row per participant and session date",
+				      "duplicate session: the participant already has a row for this date");
+		if (person_add_day(p, day, attended, 0) != 0)
+			return ps_error_set(err, PS_ENOMEM, "out of memory");
+		if (enrolled_day != PS_ROSTER_NO_DAY)
+			p->enrolled = enrolled_day;
+	} else {
+		size_t c;
+		int32_t s;
+		if (reserve_person(r) != 0 || ps_strmap_intern(&r->cohorts, cohort, cohort_len, &c, NULL) != 0 ||
+		    c > UINT32_MAX || intern_site(&r->sites, site, site_len, &s) != 0 ||
+		    new_person(r, id, id_len, (uint32_t)c, s, &pi) != 0)
+			return ps_error_set(err, PS_ENOMEM, "out of memory");
+		struct ps_roster_person *p = &r->people[pi];
+		p->enrolled = enrolled_day;
+		if (person_add_day(p, day, attended, 1) != 0)
+			return ps_error_set(err, PS_ENOMEM, "out of memory");
+	}
+	note_latest(r, day);
+	r->rows++;
+	return PS_OK;
+}
+
+/* The first day two sets share, 0 when none. */
+static int first_common(const struct ps_dayset *a, const struct ps_dayset *b, int32_t *day)
+{
+	int32_t d = PS_ROSTER_NO_DAY;
+	while (ds_next(b, d, &d))
+		if (ds_has(a, d)) {
+			*day = d;
+			return 1;
+		}
+	return 0;
+}
+
+/* Check src against dst without changing either (but the maps' look-up caches). */
+static enum ps_status merge_check(struct ps_roster *dst, const struct ps_roster *src, struct ps_error *err)
+{
+	char date[16], other[16], expected[128];
+	if (dst->as_of != PS_ROSTER_NO_DAY && src->latest != PS_ROSTER_NO_DAY && src->latest > dst->as_of) {
+		ps_format_date(src->latest, date);
+		snprintf(expected, sizeof(expected), "a date on or before the as-of date %s", ps_format_date(dst->as_of, other));
+		return reject(dst, err, PS_ROSTER_RULE_AFTER_AS_OF, date, strlen(date), expected,
+			      "session date is after the as-of date");
+	}
+	for (size_t i = 0; i < src->ids.count; i++) {
+		const struct ps_roster_person *p = &src->people[i];
+		size_t qi, c, s;
+		if (!ps_strmap_find(&dst->ids, ps_strmap_key(&src->ids, i), src->ids.key_lens[i], &qi))
+			continue;
+		const struct ps_roster_person *q = &dst->people[qi];
+		const char *label = ps_strmap_key(&src->cohorts, p->cohort);
+		if (!ps_strmap_find(&dst->cohorts, label, strlen(label), &c) || c != q->cohort) {
+			snprintf(expected, sizeof(expected), "cohort '%s' as in the other part of the input",
+				 ps_strmap_key(&dst->cohorts, q->cohort));
+			return reject(dst, err, PS_ROSTER_RULE_COHORT, label, strlen(label), expected,
+				      "participant is listed under cohort '%s' in one part of the input and '%s' in another",
+				      ps_strmap_key(&dst->cohorts, q->cohort), label);
+		}
+		const char *site = p->site < 0 ? NULL : ps_strmap_key(&src->sites, (size_t)p->site);
+		int same_site = site ? q->site >= 0 && ps_strmap_find(&dst->sites, site, strlen(site), &s) && s == (size_t)q->site
+				     : q->site < 0;
+		if (!same_site) {
+			snprintf(expected, sizeof(expected), "site '%s' as in the other part of the input", site_name(dst, q->site));
+			return reject(dst, err, PS_ROSTER_RULE_SITE, site ? site : "", site ? strlen(site) : 0, expected,
+				      "participant is listed under site '%s' in one part of the input and '%s' in another",
+				      site_name(dst, q->site), site_name(src, p->site));
+		}
+		if (p->enrolled != PS_ROSTER_NO_DAY && q->enrolled != PS_ROSTER_NO_DAY && p->enrolled != q->enrolled) {
+			ps_format_date(p->enrolled, date);
+			snprintf(expected, sizeof(expected), "%s as in the other part of the input", ps_format_date(q->enrolled, other));
+			return reject(dst, err, PS_ROSTER_RULE_ENROLLED, date, strlen(date), expected,
+				      "enrolled_on differs between parts of the input");
+		}
+		int32_t enrolled = p->enrolled != PS_ROSTER_NO_DAY ? p->enrolled : q->enrolled;
+		int32_t first = p->first < q->first ? p->first : q->first;
+		if (enrolled != PS_ROSTER_NO_DAY && first < enrolled) {
+			ps_format_date(first, date);
+			snprintf(expected, sizeof(expected), "a date on or after enrolled_on %s", ps_format_date(enrolled, other));
+			return reject(dst, err, PS_ROSTER_RULE_BEFORE_ENROL, date, strlen(date), expected,
+				      "session date is before the participant's enrolment (in another part of the input)");
+		}
+		int32_t day;
+		if (first_common(&q->sched_days, &p->sched_days, &day)) {
+			ps_format_date(day, date);
+			return reject(dst, err, PS_ROSTER_RULE_DUPLICATE, date, strlen(date), "one row per participant and session date",
+				      "duplicate session: the participant has a row for this date in two parts of the input");
+		}
+	}
+	return PS_OK;
+}
+
+enum ps_status ps_roster_merge(struct ps_roster *dst, const struct ps_roster *src, struct ps_error *err)
+{
+	dst->broken = PS_ROSTER_RULE_NONE;
+	enum ps_status st = merge_check(dst, src, err);
+	if (st != PS_OK)
+		return st;
+	/*
+	 * Apply in src's participant order: labels and new ids are then interned in the order of
+	 * their first appearance, as one pass over the concatenated input would.
+	 */
+	for (size_t i = 0; i < src->ids.count; i++) {
+		const struct ps_roster_person *p = &src->people[i];
+		const char *id = ps_strmap_key(&src->ids, i);
+		size_t id_len = src->ids.key_lens[i], qi;
+		struct ps_roster_person *q;
+		if (ps_strmap_find(&dst->ids, id, id_len, &qi)) {
+			q = &dst->people[qi];
+		} else {
+			const char *label = ps_strmap_key(&src->cohorts, p->cohort);
+			const char *site = p->site < 0 ? NULL : ps_strmap_key(&src->sites, (size_t)p->site);
+			size_t c;
+			int32_t s;
+			if (reserve_person(dst) != 0 || ps_strmap_intern(&dst->cohorts, label, strlen(label), &c, NULL) != 0 ||
+			    c > UINT32_MAX || intern_site(&dst->sites, site, site ? strlen(site) : 0, &s) != 0 ||
+			    new_person(dst, id, id_len, (uint32_t)c, s, &qi) != 0)
+				return ps_error_set(err, PS_ENOMEM, "out of memory");
+			q = &dst->people[qi];
+		}
+		if (p->enrolled != PS_ROSTER_NO_DAY)
+			q->enrolled = p->enrolled;
+		int32_t day = PS_ROSTER_NO_DAY;
+		while (ds_next(&p->sched_days, day, &day))
+			if (person_add_day(q, day, ds_has(&p->att_days, day), 1) != 0)
+				return ps_error_set(err, PS_ENOMEM, "out of memory");
+	}
+	if (src->latest != PS_ROSTER_NO_DAY)
+		note_latest(dst, src->latest);
+	dst->rows += src->rows;
+	return PS_OK;
+}
+
+enum ps_status ps_roster_finish(struct ps_roster *r, const struct ps_roster_rules *rules,
+				struct ps_participant_facts **facts, size_t *n, int32_t *as_of_used,
+				struct ps_error *err)
+{
+	struct ps_roster_rules dflt = ps_roster_rules_default();
+	char date[16], other[16], expected[128];
+	*facts = NULL;
+	*n = 0;
+	r->broken = PS_ROSTER_RULE_NONE;
+	if (!rules)
+		rules = &dflt;
+	if (rules->dropout_gap_days < 0)
+		return ps_error_set(err, PS_EUSAGE, "the dropout gap must be 0 days or more");
+	if (rules->engaged_min < 1)
+		return ps_error_set(err, PS_EUSAGE, "the engagement threshold must be 1 session or more");
+	if (rules->engaged_window_days < 1)
+		return ps_error_set(err, PS_EUSAGE, "the engagement window must be 1 day or more");
+	if (rules->as_of != PS_ROSTER_NO_DAY && (rules->as_of < FIRST_DAY || rules->as_of > LAST_DAY))
+		return ps_error_set(err, PS_EUSAGE, "the as-of date must be within the years 0001..9999");
+
+	int32_t as_of = rules->as_of != PS_ROSTER_NO_DAY ? rules->as_of : r->as_of != PS_ROSTER_NO_DAY ? r->as_of : r->latest;
+	if (as_of_used)
+		*as_of_used = as_of;
+	if (r->latest != PS_ROSTER_NO_DAY && r->latest > as_of) {
+		unsigned long late = 0;
+		for (size_t i = 0; i < r->ids.count; i++)
+			late += r->people[i].last > as_of;
+		ps_format_date(r->latest, date);
+		snprintf(expected, sizeof(expected), "sessions on or before the as-of date %s", ps_format_date(as_of, other));
+		return reject(r, err, PS_ROSTER_RULE_AFTER_AS_OF, date, strlen(date), expected,
+			      "%lu participant%s sessions after the as-of date (the latest on %s)", late,
+			      late == 1 ? " has" : "s have", date);
+	}
+	size_t count = r->ids.count;
+	if (count == 0)
+		return PS_OK;
+	struct ps_participant_facts *out = calloc(count, sizeof(*out));
+	if (!out)
+		return ps_error_set(err, PS_ENOMEM, "out of memory");
+	int64_t gap = rules->dropout_gap_days;
+	for (size_t i = 0; i < count; i++) {
+		const struct ps_roster_person *p = &r->people[i];
+		struct ps_participant_facts *f = &out[i];
+		f->participant = i;
+		f->cohort = p->cohort;
+		f->site = p->site;
+		f->enrolled_from_column = p->enrolled != PS_ROSTER_NO_DAY;
+		f->enrolled_on = f->enrolled_from_column ? p->enrolled : p->first;
+		f->end_on = p->last;
+		f->sessions_scheduled = p->scheduled;
+		f->sessions_attended = p->attended;
+		f->attendance_rate = (double)p->attended / (double)p->scheduled;
+		f->first_attended_on = p->first_att;
+		f->last_attended_on = p->last_att;
+		f->never_attended = p->attended == 0;
+		f->retention_days = f->never_attended ? 0 : p->last_att - f->enrolled_on;
+		f->observed_days = as_of - f->enrolled_on;
+		f->dropped_out = f->never_attended || (int64_t)f->end_on - p->last_att > gap;
+		f->completed = !f->dropped_out && (int64_t)as_of - f->end_on > gap;
+		f->active = !f->dropped_out && !f->completed;
+		f->window_attended = ds_count(&p->att_days, f->enrolled_on,
+					      (int64_t)f->enrolled_on + rules->engaged_window_days - 1);
+		f->engaged = f->window_attended >= (uint32_t)rules->engaged_min;
+	}
+	*facts = out;
+	*n = count;
+	return PS_OK;
+}
