@@ -103,7 +103,10 @@ enum ps_status ps_reader_continue(struct ps_reader *reader, size_t ncolumns, con
 size_t ps_reader_split_point(const char *buf, size_t len, size_t from, unsigned long from_line, size_t target,
 			     unsigned long *line);
 
-/* Counters for the report: data rows delivered to the callback, blank lines skipped. */
+/*
+ * Counters for the report: data rows accepted (delivered to the callback and not rejected by
+ * it through the reject log), blank lines skipped.
+ */
 unsigned long ps_reader_rows(const struct ps_reader *reader);
 unsigned long ps_reader_blank_lines(const struct ps_reader *reader);
 

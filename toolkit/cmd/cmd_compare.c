@@ -228,7 +228,7 @@ static enum ps_status analyse(struct compare *c, struct ps_doc *doc, double conf
 	enum ps_status st = PS_OK;
 	cJSON *input = ps_json_object(doc, doc->root, "input");
 	ps_json_string(doc, input, "file", c->display);
-	ps_json_int(doc, input, "rows", (int64_t)(ps_reader_rows(reader) - c->rejects.rejected_rows));
+	ps_json_int(doc, input, "rows", (int64_t)ps_reader_rows(reader));
 	ps_groups_json(doc, input, &c->groups);
 	ps_json_add_rejects(doc, input, &c->rejects);
 

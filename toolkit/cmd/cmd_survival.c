@@ -311,7 +311,7 @@ enum ps_status cmd_survival(int argc, char **argv)
 	}
 	cJSON *input = ps_json_object(&doc, doc.root, "input");
 	ps_json_string(&doc, input, "file", s.display);
-	ps_json_int(&doc, input, "rows", (int64_t)(ps_reader_rows(reader) - s.rejects.rejected_rows));
+	ps_json_int(&doc, input, "rows", (int64_t)ps_reader_rows(reader));
 	ps_groups_json(&doc, input, &s.groups);
 	ps_json_add_rejects(&doc, input, &s.rejects);
 	cJSON *options = ps_json_object(&doc, doc.root, "options");

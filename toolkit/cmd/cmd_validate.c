@@ -300,7 +300,7 @@ static void build_report(struct validate *v, struct ps_doc *doc, struct ps_reade
 	cJSON *input = ps_json_object(doc, doc->root, "input");
 	ps_json_string(doc, input, "file", v->display);
 	ps_json_string(doc, input, "kind", kind_names[v->kind]);
-	ps_json_int(doc, input, "rows", (int64_t)(ps_reader_rows(reader) - v->rejects.rejected_rows));
+	ps_json_int(doc, input, "rows", (int64_t)ps_reader_rows(reader));
 	ps_json_int(doc, input, "blank_lines", (int64_t)ps_reader_blank_lines(reader));
 	ps_json_add_rejects(doc, input, &v->rejects);
 	ps_json_bool(doc, doc->root, "valid", v->rejects.rejected_rows == 0);

@@ -268,6 +268,7 @@ static void on_record(int terminator, void *vr)
 		r->fields[i] = r->bytes + r->offsets[i];
 	struct ps_row row = { r->nfields, r->fields, r->lens, r->record_line };
 	struct ps_error *err = &r->row_err;
+	unsigned long rejected_before = r->rejects->rejected_rows;
 	enum ps_status st = r->on_row(r->ctx, &row, err);
 	if (st != PS_OK) {
 		if (!err->file[0])
@@ -275,8 +276,8 @@ static void on_record(int terminator, void *vr)
 		if (!err->line)
 			err->line = r->record_line;
 		stop(r, st, err);
-	} else {
-		r->rows++;
+	} else if (r->rejects->rejected_rows == rejected_before) {
+		r->rows++; /* the callback kept it (it may reject a row and still return PS_OK) */
 	}
 	/* the callback's error record is cleared only after it was written to: a memset of
 	 * the whole struct for every row showed up in profiles */
