@@ -15,6 +15,16 @@ const char ps_attendance_options_help[] =
 	"  --attended COL    attended yes/no (attended, optional: without it every row is attended)\n"
 	"  --enrolled-on COL enrolment date (enrolled_on, optional: else the first scheduled session)\n";
 
+const char ps_roster_options_help[] =
+	"Roster rules (docs/methods.md, \"Per-participant facts from an attendance roll\"):\n"
+	"  --as-of DATE         the extract date (default: the latest session date in the roll);\n"
+	"                       a session after it is an error\n"
+	"  --dropout-gap DAYS   dropped out: nothing attended in the last DAYS days before the\n"
+	"                       end of the schedule while sessions were missed (default 30)\n"
+	"  --engaged-min N      engaged: at least N sessions attended in the first\n"
+	"  --engaged-window D   D days from enrolment (defaults 2 and 30)\n"
+	"  --threads 1|2        read a regular file with one or two threads (default 2)\n";
+
 static const struct ps_field_spec default_specs[PS_ATT_NCOLUMNS] = {
 	[PS_ATT_ID] = { "participant id", "participant_id", "--id", PS_TYPE_ID, 1, 1, 1, 0 },
 	[PS_ATT_COHORT] = { "cohort", "cohort", "--cohort", PS_TYPE_LABEL, 1, 1, 1, 0 },
@@ -187,3 +197,42 @@ void ps_attendance_release(struct ps_attendance *a)
 {
 	ps_roster_release(&a->roster);
 }
+
+enum ps_status ps_roster_option(const struct ps_common *common, struct ps_attendance *att,
+				struct ps_roster_rules *rules, int opt, const char *arg, int *handled)
+{
+	int64_t n;
+	int32_t day;
+	*handled = 1;
+	switch (opt) {
+	case PS_OPT_AS_OF:
+		if (!ps_parse_date(arg, strlen(arg), common->date_format, &day, NULL))
+			return ps_usage_error(common, "--as-of takes a date (YYYY-MM-DD unless --date-format), not '%s'", arg);
+		att->as_of = day;
+		rules->as_of = day;
+		return PS_OK;
+	case PS_OPT_GAP:
+		if (!ps_parse_int(arg, strlen(arg), &n, NULL) || n < 0 || n > 100000)
+			return ps_usage_error(common, "--dropout-gap takes a number of days >= 0, not '%s'", arg);
+		rules->dropout_gap_days = (int32_t)n;
+		return PS_OK;
+	case PS_OPT_ENGAGED_MIN:
+		if (!ps_parse_int(arg, strlen(arg), &n, NULL) || n < 1 || n > 100000)
+			return ps_usage_error(common, "--engaged-min takes a number of sessions >= 1, not '%s'", arg);
+		rules->engaged_min = (int32_t)n;
+		return PS_OK;
+	case PS_OPT_ENGAGED_WINDOW:
+		if (!ps_parse_int(arg, strlen(arg), &n, NULL) || n < 1 || n > 100000)
+			return ps_usage_error(common, "--engaged-window takes a number of days >= 1, not '%s'", arg);
+		rules->engaged_window_days = (int32_t)n;
+		return PS_OK;
+	case PS_OPT_THREADS:
+		if (strcmp(arg, "1") != 0 && strcmp(arg, "2") != 0)
+			return ps_usage_error(common, "--threads takes 1 or 2, not '%s'", arg);
+		att->threads = arg[0] - '0';
+		return PS_OK;
+	}
+	*handled = 0;
+	return PS_OK;
+}
+

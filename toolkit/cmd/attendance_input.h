@@ -30,6 +30,17 @@ enum {
 
 extern const char ps_attendance_options_help[];
 
+/* The roster rules' options, shared by participants and retention. */
+enum { PS_OPT_AS_OF = 950, PS_OPT_GAP, PS_OPT_ENGAGED_MIN, PS_OPT_ENGAGED_WINDOW, PS_OPT_THREADS };
+#define PS_ROSTER_LONG_OPTIONS                                                   \
+	{ "as-of", required_argument, NULL, PS_OPT_AS_OF },                      \
+	{ "dropout-gap", required_argument, NULL, PS_OPT_GAP },                  \
+	{ "engaged-min", required_argument, NULL, PS_OPT_ENGAGED_MIN },          \
+	{ "engaged-window", required_argument, NULL, PS_OPT_ENGAGED_WINDOW },    \
+	{ "threads", required_argument, NULL, PS_OPT_THREADS }
+
+extern const char ps_roster_options_help[];
+
 struct ps_attendance {
 	struct ps_field_spec specs[PS_ATT_NCOLUMNS];  /* names remappable by the options */
 	int threads;                  /* 1 or 2 (default 2) */
@@ -55,5 +66,12 @@ int ps_attendance_option(struct ps_attendance *a, int opt, const char *arg);
 enum ps_status ps_attendance_read(struct ps_attendance *a, const struct ps_common *common, const char *path);
 
 void ps_attendance_release(struct ps_attendance *a);
+
+/*
+ * Handle a roster option (PS_OPT_AS_OF ... PS_OPT_THREADS): *handled says whether opt was one.
+ * Returns PS_EUSAGE (message printed) for a bad value. Parse --as-of after --date-format.
+ */
+enum ps_status ps_roster_option(const struct ps_common *common, struct ps_attendance *att,
+				struct ps_roster_rules *rules, int opt, const char *arg, int *handled);
 
 #endif

@@ -192,29 +192,60 @@ void ps_json_add_rejects(struct ps_doc *doc, cJSON *input, const struct ps_rejec
 	}
 }
 
-enum ps_status ps_write_doc(const struct ps_common *common, struct ps_doc *doc)
+enum ps_status ps_write_text(const struct ps_common *common, const char *text, size_t len)
 {
 	struct ps_error err;
 	ps_error_clear(&err);
-	char *text = ps_doc_print(doc);
-	if (!text) {
-		ps_error_set(&err, PS_ENOMEM, "out of memory building the JSON output");
-		ps_report_error(common, &err);
-		return PS_ENOMEM;
-	}
 	struct ps_output out;
 	enum ps_status st = ps_output_open(&out, common->output, &err);
 	if (st == PS_OK) {
-		st = ps_output_write(&out, text, strlen(text), &err);
+		st = ps_output_write(&out, text, len, &err);
 		if (st == PS_OK)
 			st = ps_output_commit(&out, &err);
 		else
 			ps_output_abort(&out);
 	}
-	free(text);
 	if (st != PS_OK)
 		ps_report_error(common, &err);
 	return st;
+}
+
+enum ps_status ps_write_doc(const struct ps_common *common, struct ps_doc *doc)
+{
+	char *text = ps_doc_print(doc);
+	if (!text) {
+		struct ps_error err;
+		ps_error_clear(&err);
+		ps_error_set(&err, PS_ENOMEM, "out of memory building the JSON output");
+		ps_report_error(common, &err);
+		return PS_ENOMEM;
+	}
+	enum ps_status st = ps_write_text(common, text, strlen(text));
+	free(text);
+	return st;
+}
+
+void ps_text_put(struct ps_text_buf *out, const char *s, size_t n)
+{
+	if (n == 0)
+		n = strlen(s);
+	if (out->failed)
+		return;
+	if (out->len + n + 1 > out->cap) {
+		size_t cap = out->cap ? out->cap * 2 : 1 << 16;
+		while (cap < out->len + n + 1)
+			cap *= 2;
+		char *b = realloc(out->buf, cap);
+		if (!b) {
+			out->failed = 1;
+			return;
+		}
+		out->buf = b;
+		out->cap = cap;
+	}
+	memcpy(out->buf + out->len, s, n);
+	out->len += n;
+	out->buf[out->len] = '\0';
 }
 
 enum ps_status ps_reject_row(struct ps_rejects *rejects, struct ps_error *err, const char *display, unsigned long line)

@@ -159,4 +159,17 @@ int ps_groups_classify(struct ps_groups *groups, const struct ps_na_set *na, con
 /* Add "groups_left_out": {"missing_group": n, "other_groups": n} to the input object. */
 void ps_groups_json(struct ps_doc *doc, cJSON *input, const struct ps_groups *groups);
 
+/* A growing text buffer for outputs built in memory (written at the end, all or nothing). */
+struct ps_text_buf {
+	char *buf;          /* owned; free() it */
+	size_t len, cap;
+	int failed;         /* an append ran out of memory */
+};
+
+/* Append n bytes of s (n == 0: strlen(s)). Failures are remembered in out->failed. */
+void ps_text_put(struct ps_text_buf *out, const char *s, size_t n);
+
+/* Write len bytes to -o FILE (atomically) or stdout; reports errors itself. */
+enum ps_status ps_write_text(const struct ps_common *common, const char *text, size_t len);
+
 #endif

@@ -1,0 +1,188 @@
+/*
+ * peerstat participants [--as-of DATE] [--dropout-gap DAYS] [ATTENDANCE]
+ *
+ * Turns an attendance roll (one row per scheduled session, any order) into one CSV row per
+ * participant: enrolment, end of observation, sessions, attendance rate, retention, dropped
+ * out / completed / still active, early engagement. The output is the `participants` input
+ * kind (docs/schema.md), so every filter can read it back (`survival --time retention_days
+ * --event dropped_out`, `compare --value sessions_attended`). The definitions are in
+ * docs/methods.md, "Per-participant facts from an attendance roll".
+ *
+ * This table holds participant ids by design (it is data for the next filter, not a summary);
+ * it is written atomically with -o like every output.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "attendance_input.h"
+#include "commands.h"
+#include "peerstat/output.h"
+
+const char cmd_participants_usage[] =
+	"usage: peerstat participants [options] [ATTENDANCE]\n"
+	"\n"
+	"Write one CSV row per participant from an attendance roll: enrolled_on, end_on,\n"
+	"sessions_scheduled, sessions_attended, attendance_rate, first_attended_on,\n"
+	"last_attended_on, never_attended, retention_days, dropped_out, completed, active,\n"
+	"engaged, observed_days (docs/schema.md). Rows may come in any order.\n"
+	"\n"
+	"Options: the roster rules and attendance columns below.\n";
+
+/* A CSV field, quoted when it must be (RFC 4180). */
+static void put_field(struct ps_text_buf *out, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		ps_text_put(out, s, strlen(s));
+		return;
+	}
+	ps_text_put(out, "\"", 1);
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
+			ps_text_put(out, "\"", 1);
+		ps_text_put(out, p, 1);
+	}
+	ps_text_put(out, "\"", 1);
+}
+
+static void put_date(struct ps_text_buf *out, int32_t day)
+{
+	char buf[16];
+	if (day == PS_ROSTER_NO_DAY)
+		ps_text_put(out, "NA", 2);
+	else
+		ps_text_put(out, ps_format_date(day, buf), 10);
+}
+
+static void put_int(struct ps_text_buf *out, long long v)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%lld", v);
+	ps_text_put(out, buf, (size_t)n);
+}
+
+enum ps_status cmd_participants(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		PS_ROSTER_LONG_OPTIONS,
+		PS_ATTENDANCE_LONG_OPTIONS,
+		PS_COMMON_LONG_OPTIONS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ps_common common;
+	struct ps_attendance att;
+	struct ps_roster_rules rules = ps_roster_rules_default();
+	struct ps_participant_facts *facts = NULL;
+	struct ps_text_buf out = { 0 };
+	size_t n = 0;
+	enum ps_status st = PS_OK;
+	struct ps_error err;
+
+	ps_error_clear(&err);
+	if (ps_common_init(&common, "participants", cmd_participants_usage) != PS_OK)
+		return PS_ENOMEM;
+	ps_attendance_init(&att);
+	optind = 0;
+	opterr = 0;
+	int opt, handled;
+	/* --as-of is parsed after --date-format wherever it stands: keep it for later */
+	const char *as_of_arg = NULL;
+	while (st == PS_OK && (opt = getopt_long(argc, argv, "+" PS_COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
+		if (opt == PS_OPT_AS_OF) {
+			as_of_arg = optarg;
+		} else if (ps_attendance_option(&att, opt, optarg)) {
+			continue;
+		} else if (opt == '?') {
+			st = ps_usage_error(&common, "unknown option '%s'", argv[optind - 1]);
+		} else if ((st = ps_roster_option(&common, &att, &rules, opt, optarg, &handled)) == PS_OK && !handled) {
+			st = ps_common_option(&common, opt, opt == ':' ? argv[optind - 1] : optarg);
+		}
+	}
+	if (st == PS_OK && as_of_arg)
+		st = ps_roster_option(&common, &att, &rules, PS_OPT_AS_OF, as_of_arg, &handled);
+	if (st != PS_OK)
+		goto done;
+	if (common.help) {
+		ps_print_usage(&common);
+		fputs(ps_roster_options_help, stdout);
+		fputs(ps_attendance_options_help, stdout);
+		goto done;
+	}
+	if (argc - optind > 1) {
+		st = ps_usage_error(&common, "participants reads one attendance file (or standard input), not %d", argc - optind);
+		goto done;
+	}
+	if ((st = ps_attendance_read(&att, &common, optind < argc ? argv[optind] : NULL)) != PS_OK)
+		goto done;
+	int32_t as_of_used;
+	if ((st = ps_roster_finish(&att.roster, &rules, &facts, &n, &as_of_used, &err)) != PS_OK) {
+		ps_report_error(&common, &err);
+		goto done;
+	}
+	if (att.rejects.rejected_rows) {
+		/* a CSV has no place for them: say so on stderr, every one kept */
+		for (size_t i = 0; i < att.rejects.kept; i++)
+			ps_report_error(&common, &att.rejects.errors[i]);
+		fprintf(stderr, "peerstat: participants: %lu rows rejected and skipped (--on-error skip)\n",
+			att.rejects.rejected_rows);
+	}
+	ps_text_put(&out,
+		    "participant_id,cohort,site,enrolled_on,end_on,sessions_scheduled,sessions_attended,attendance_rate,"
+		    "first_attended_on,last_attended_on,never_attended,retention_days,dropped_out,completed,active,engaged,"
+		    "observed_days\n",
+		    0);
+	for (size_t i = 0; i < n; i++) {
+		const struct ps_participant_facts *f = &facts[i];
+		char buf[32];
+		put_field(&out, ps_strmap_key(&att.roster.ids, f->participant));
+		ps_text_put(&out, ",", 1);
+		put_field(&out, ps_strmap_key(&att.roster.cohorts, f->cohort));
+		ps_text_put(&out, ",", 1);
+		if (f->site >= 0)
+			put_field(&out, ps_strmap_key(&att.roster.sites, (size_t)f->site));
+		else
+			ps_text_put(&out, "NA", 2);
+		ps_text_put(&out, ",", 1);
+		put_date(&out, f->enrolled_on);
+		ps_text_put(&out, ",", 1);
+		put_date(&out, f->end_on);
+		ps_text_put(&out, ",", 1);
+		put_int(&out, f->sessions_scheduled);
+		ps_text_put(&out, ",", 1);
+		put_int(&out, f->sessions_attended);
+		ps_text_put(&out, ",", 1);
+		ps_format_double(f->attendance_rate, buf);
+		ps_text_put(&out, buf, strlen(buf));
+		ps_text_put(&out, ",", 1);
+		put_date(&out, f->first_attended_on);
+		ps_text_put(&out, ",", 1);
+		put_date(&out, f->last_attended_on);
+		ps_text_put(&out, ",", 1);
+		put_int(&out, f->never_attended);
+		ps_text_put(&out, ",", 1);
+		put_int(&out, f->retention_days);
+		ps_text_put(&out, ",", 1);
+		put_int(&out, f->dropped_out);
+		ps_text_put(&out, ",", 1);
+		put_int(&out, f->completed);
+		ps_text_put(&out, ",", 1);
+		put_int(&out, f->active);
+		ps_text_put(&out, ",", 1);
+		put_int(&out, f->engaged);
+		ps_text_put(&out, ",", 1);
+		put_int(&out, f->observed_days);
+		ps_text_put(&out, "\n", 1);
+	}
+	if (out.failed) {
+		st = PS_ENOMEM;
+		goto done;
+	}
+	st = ps_write_text(&common, out.buf, out.len);
+done:
+	if (st == PS_ENOMEM)
+		fprintf(stderr, "peerstat: participants: out of memory\n");
+	free(out.buf);
+	free(facts);
+	ps_attendance_release(&att);
+	ps_common_release(&common);
+	return st;
+}
