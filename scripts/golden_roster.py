@@ -138,7 +138,8 @@ def facts(people, as_of, gap, emin, window):
         never = not attended
         first_att = attended[0] if attended else None
         last_att = attended[-1] if attended else None
-        dropped = never or (end - last_att > gap)
+        # never attended: a dropout once more than the gap has passed since enrolment
+        dropped = (as_of - enrolled > gap) if never else (end - last_att > gap)
         completed = (not dropped) and (as_of - end > gap)
         active = not dropped and not completed
         # the window is enrolled_on .. enrolled_on + window - 1, both ends included

@@ -470,7 +470,7 @@ START_TEST(hand_checked_boundaries)
 		{ "E", 0, 0, 1, 1 }, /* as_of - end_on = 30: still active */
 		{ "F", 0, 1, 0, 0 }, /* as_of - end_on = 31: completed */
 		{ "G", 0, 0, 1, 1 }, /* on the roll at as_of */
-		{ "H", 1, 0, 0, 0 }, /* enrolled 10 days before as_of, not attended yet */
+		{ "H", 0, 0, 1, 0 }, /* enrolled 10 days before as_of, not attended yet: active, not a dropout (the gap has not passed) */
 		{ "I", 0, 0, 1, 0 }, /* enrolled 5 days before as_of, attended once */
 		{ "J", 0, 1, 0, 1 }, /* second attendance on day 29 of the window: inside */
 		{ "K", 0, 1, 0, 0 }, /* ... on day 30: outside */

@@ -469,7 +469,10 @@ enum ps_status ps_roster_finish(struct ps_roster *r, const struct ps_roster_rule
 		f->never_attended = p->attended == 0;
 		f->retention_days = f->never_attended ? 0 : p->last_att - f->enrolled_on;
 		f->observed_days = as_of - f->enrolled_on;
-		f->dropped_out = f->never_attended || (int64_t)f->end_on - p->last_att > gap;
+		/* never attended counts as a dropout only once the gap has passed since enrolment: a
+		 * participant enrolled last week who has not come yet is still active (censored at 0) */
+		f->dropped_out = f->never_attended ? (int64_t)as_of - f->enrolled_on > gap
+						   : (int64_t)f->end_on - p->last_att > gap;
 		f->completed = !f->dropped_out && (int64_t)as_of - f->end_on > gap;
 		f->active = !f->dropped_out && !f->completed;
 		f->window_attended = ds_count(&p->att_days, f->enrolled_on,
