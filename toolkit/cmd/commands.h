@@ -15,6 +15,8 @@ enum ps_status cmd_survival(int argc, char **argv);
 extern const char cmd_survival_usage[];
 enum ps_status cmd_participants(int argc, char **argv);
 extern const char cmd_participants_usage[];
+enum ps_status cmd_retention(int argc, char **argv);
+extern const char cmd_retention_usage[];
 enum ps_status cmd_compare(int argc, char **argv);
 extern const char cmd_compare_usage[];
 

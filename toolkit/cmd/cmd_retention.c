@@ -1,0 +1,370 @@
+/*
+ * peerstat retention [options] [ATTENDANCE]
+ *
+ * Do people stay? From an attendance roll: per cohort the descriptive block (participants,
+ * sessions, attendance rates, engagement, completed, dropped out), retention at checkpoint days
+ * with Wilson intervals and the treatment-versus-control 2x2 comparison, time to dropout
+ * (Kaplan-Meier, median, restricted mean, log-rank, Cox: the `survival` contract) and the dose
+ * of sessions attended (the `compare` contract). The per-participant facts are those of
+ * `peerstat participants` (docs/methods.md); the statistics are the same engines `survival` and
+ * `compare` use.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attendance_input.h"
+#include "commands.h"
+#include "compare_engine.h"
+#include "survival_engine.h"
+
+const char cmd_retention_usage[] =
+	"usage: peerstat retention [options] [ATTENDANCE]\n"
+	"\n"
+	"Compare retention between the treatment and control cohorts of an attendance roll: per\n"
+	"cohort participants, sessions, attendance rate, engagement, completed and dropped out;\n"
+	"retention at checkpoint days with Wilson intervals and 2x2 tests; time to dropout\n"
+	"(Kaplan-Meier, median, restricted mean, log-rank, Cox hazard ratio); sessions attended\n"
+	"(Welch, Mann-Whitney, Hedges' g).\n"
+	"\n"
+	"  --at D1,D2,...       checkpoint days (default 30,60,90,180)\n"
+	"  --strata site        stratify the log-rank test and the Cox model by site\n"
+	"  --group COL          synonym of --cohort (the cohort column)\n"
+	"  --treatment LABEL    treatment cohort (default peer)\n"
+	"  --control LABEL      control cohort (default therapy_only)\n"
+	"  --ignore-other-groups  leave other cohorts out of the comparisons\n"
+	"  --conf LEVEL         confidence level (default 0.95)\n"
+	"  --ci log|log-log|plain  Kaplan-Meier limits (default log)\n"
+	"  --tau DAYS           restricted-mean horizon (default: the smaller last observed time)\n"
+	"  --no-curve           leave the Kaplan-Meier curves out\n";
+
+enum { OPT_AT = 1, OPT_STRATA, OPT_GROUP, OPT_TREATMENT, OPT_CONTROL, OPT_IGNORE_OTHER, OPT_CONF, OPT_CI, OPT_TAU, OPT_NO_CURVE };
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The group of a cohort label: treatment, control, or PS_GROUP_NONE for another cohort. */
+static int group_of(const struct ps_groups *groups, const char *label)
+{
+	for (int g = 0; g < 2; g++)
+		if (strcmp(groups->label[g], label) == 0)
+			return g;
+	return PS_GROUP_NONE;
+}
+
+/* The descriptive block of one cohort. */
+static void add_cohort(struct ps_doc *doc, cJSON *cohorts, const char *label, const struct ps_participant_facts *f, size_t n,
+		       size_t cohort)
+{
+	unsigned long people = 0, never = 0, engaged = 0, completed = 0, dropped = 0, active = 0;
+	unsigned long long scheduled = 0, attended = 0;
+	double rate_sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (f[i].cohort != cohort)
+			continue;
+		people++;
+		never += f[i].never_attended;
+		engaged += f[i].engaged;
+		completed += f[i].completed;
+		dropped += f[i].dropped_out;
+		active += f[i].active;
+		scheduled += f[i].sessions_scheduled;
+		attended += f[i].sessions_attended;
+		rate_sum += f[i].attendance_rate;
+	}
+	ps_doc_where(doc, "cohorts.%s", label);
+	cJSON *c = ps_json_object(doc, cohorts, label);
+	ps_json_int(doc, c, "participants", (int64_t)people);
+	ps_json_int(doc, c, "never_attended", (int64_t)never);
+	ps_json_int(doc, c, "sessions_scheduled", (int64_t)scheduled);
+	ps_json_int(doc, c, "sessions_attended", (int64_t)attended);
+	ps_json_number(doc, c, "attendance_rate_mean", people ? rate_sum / (double)people : NAN, "no participants");
+	ps_json_number(doc, c, "attendance_rate_pooled", scheduled ? (double)attended / (double)scheduled : NAN,
+		       "no sessions scheduled");
+	ps_json_int(doc, c, "engaged", (int64_t)engaged);
+	ps_json_number(doc, c, "engaged_proportion", people ? (double)engaged / (double)people : NAN, "no participants");
+	ps_json_int(doc, c, "completed", (int64_t)completed);
+	ps_json_int(doc, c, "dropped_out", (int64_t)dropped);
+	ps_json_int(doc, c, "active", (int64_t)active);
+}
+
+/*
+ * One checkpoint: eligible are the participants observable to day d (enrolled at least d days
+ * before as_of, or dropped out before d); retained are those whose retention reaches d, and
+ * those who completed the programme.
+ */
+static enum ps_status add_checkpoint(struct ps_doc *doc, cJSON *array, int32_t day, const struct ps_participant_facts *f,
+				     size_t n, const int *group, const struct ps_cmp_context *ctx, double conf, size_t index)
+{
+	struct ps_twobytwo table;
+	unsigned long eligible[2] = { 0, 0 }, retained[2] = { 0, 0 }, not_yet[2] = { 0, 0 };
+	ps_twobytwo_init(&table);
+	for (size_t i = 0; i < n; i++) {
+		int g = group[f[i].cohort];
+		if (g == PS_GROUP_NONE)
+			continue;
+		int is_eligible = f[i].observed_days >= day || (f[i].dropped_out && f[i].retention_days < day);
+		if (!is_eligible) {
+			not_yet[g]++;
+			continue;
+		}
+		int is_retained = f[i].completed || f[i].retention_days >= day;
+		eligible[g]++;
+		retained[g] += is_retained;
+		ps_twobytwo_add(&table, g == PS_GROUP_TREATMENT, is_retained);
+	}
+	cJSON *item = ps_json_object(doc, array, NULL);
+	ps_json_int(doc, item, "day", day);
+	cJSON *cohorts = ps_json_object(doc, item, "cohorts");
+	for (int g = PS_GROUP_TREATMENT; g >= PS_GROUP_CONTROL; g--) {
+		cJSON *c = ps_json_object(doc, cohorts, ctx->label[g]);
+		ps_json_int(doc, c, "eligible", (int64_t)eligible[g]);
+		ps_json_int(doc, c, "retained", (int64_t)retained[g]);
+		ps_json_int(doc, c, "not_yet_observable", (int64_t)not_yet[g]);
+	}
+	char where[64];
+	snprintf(where, sizeof(where), "checkpoints.%zu.comparison.", index);
+	cJSON *comparison = ps_json_object(doc, item, "comparison");
+	return ps_cmp_emit_table(doc, comparison, where, ctx, &table, not_yet, NULL, conf);
+}
+
+enum ps_status cmd_retention(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "at", required_argument, NULL, OPT_AT },
+		{ "strata", required_argument, NULL, OPT_STRATA },
+		{ "group", required_argument, NULL, OPT_GROUP },
+		{ "treatment", required_argument, NULL, OPT_TREATMENT },
+		{ "control", required_argument, NULL, OPT_CONTROL },
+		{ "ignore-other-groups", no_argument, NULL, OPT_IGNORE_OTHER },
+		{ "conf", required_argument, NULL, OPT_CONF },
+		{ "ci", required_argument, NULL, OPT_CI },
+		{ "tau", required_argument, NULL, OPT_TAU },
+		{ "no-curve", no_argument, NULL, OPT_NO_CURVE },
+		PS_ROSTER_LONG_OPTIONS,
+		PS_ATTENDANCE_LONG_OPTIONS,
+		PS_COMMON_LONG_OPTIONS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ps_common common;
+	struct ps_attendance att;
+	struct ps_groups groups;
+	struct ps_roster_rules rules = ps_roster_rules_default();
+	struct ps_surv_settings set;
+	struct ps_surv_data surv;
+	struct ps_cmp_outcome sessions;
+	struct ps_participant_facts *facts = NULL;
+	struct ps_doc doc = { 0 };
+	double *at = NULL;
+	long nat = 0;
+	int *group = NULL;
+	const char *as_of_arg = NULL, *strata = NULL;
+	size_t n = 0;
+	struct ps_error err;
+	enum ps_status st = PS_OK;
+	int surv_ready = 0;
+
+	ps_error_clear(&err);
+	memset(&sessions, 0, sizeof(sessions));
+	memset(&surv, 0, sizeof(surv));
+	if (ps_common_init(&common, "retention", cmd_retention_usage) != PS_OK)
+		return PS_ENOMEM;
+	ps_attendance_init(&att);
+	ps_groups_init(&groups);
+	ps_surv_settings_init(&set);
+	optind = 0;
+	opterr = 0;
+	int opt, handled;
+	while (st == PS_OK && (opt = getopt_long(argc, argv, "+" PS_COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
+		if (ps_attendance_option(&att, opt, optarg))
+			continue;
+		switch (opt) {
+		case OPT_AT:
+			free(at);
+			if ((nat = ps_parse_number_list(&common, "--at", optarg, &at)) < 0) {
+				st = PS_EUSAGE;
+				break;
+			}
+			for (long i = 0; i < nat; i++)
+				if (at[i] < 1 || at[i] != floor(at[i]) || at[i] > 100000)
+					st = ps_usage_error(&common, "--at takes whole numbers of days >= 1");
+			qsort(at, (size_t)nat, sizeof(double), cmp_double);
+			break;
+		case OPT_STRATA:
+			if (strcmp(optarg, "site") != 0)
+				st = ps_usage_error(&common, "--strata takes 'site' here (retention knows cohort and site)");
+			strata = "site";
+			break;
+		case OPT_GROUP: att.specs[PS_ATT_COHORT].name = optarg; break;
+		case OPT_TREATMENT: groups.label[PS_GROUP_TREATMENT] = optarg; break;
+		case OPT_CONTROL: groups.label[PS_GROUP_CONTROL] = optarg; break;
+		case OPT_IGNORE_OTHER: groups.ignore_other = 1; break;
+		case OPT_CONF: st = ps_parse_conf(&common, optarg, &set.conf); break;
+		case OPT_CI:
+			if (strcmp(optarg, "log") == 0)
+				set.ci = PS_KM_CI_LOG;
+			else if (strcmp(optarg, "log-log") == 0)
+				set.ci = PS_KM_CI_LOGLOG;
+			else if (strcmp(optarg, "plain") == 0)
+				set.ci = PS_KM_CI_PLAIN;
+			else
+				st = ps_usage_error(&common, "--ci takes log, log-log or plain, not '%s'", optarg);
+			break;
+		case OPT_TAU:
+			if (!ps_parse_double(optarg, strlen(optarg), &set.tau, NULL) || set.tau <= 0)
+				st = ps_usage_error(&common, "--tau takes a number of days > 0, not '%s'", optarg);
+			set.tau_set = 1;
+			break;
+		case OPT_NO_CURVE: set.curve = 0; break;
+		case PS_OPT_AS_OF: as_of_arg = optarg; break;
+		case '?': st = ps_usage_error(&common, "unknown option '%s'", argv[optind - 1]); break;
+		default:
+			if ((st = ps_roster_option(&common, &att, &rules, opt, optarg, &handled)) == PS_OK && !handled)
+				st = ps_common_option(&common, opt, opt == ':' ? argv[optind - 1] : optarg);
+		}
+	}
+	if (st == PS_OK && as_of_arg)
+		st = ps_roster_option(&common, &att, &rules, PS_OPT_AS_OF, as_of_arg, &handled);
+	if (st != PS_OK)
+		goto done;
+	if (common.help) {
+		ps_print_usage(&common);
+		fputs(ps_roster_options_help, stdout);
+		fputs(ps_attendance_options_help, stdout);
+		goto done;
+	}
+	if (argc - optind > 1) {
+		st = ps_usage_error(&common, "retention reads one attendance file (or standard input), not %d", argc - optind);
+		goto done;
+	}
+	if (strcmp(groups.label[0], groups.label[1]) == 0) {
+		st = ps_usage_error(&common, "--treatment and --control must differ");
+		goto done;
+	}
+	if (!at) {
+		static const double default_at[] = { 30, 60, 90, 180 };
+		nat = 4;
+		if (!(at = malloc(sizeof(default_at)))) {
+			st = PS_ENOMEM;
+			goto done;
+		}
+		memcpy(at, default_at, sizeof(default_at));
+	}
+	if ((st = ps_attendance_read(&att, &common, optind < argc ? argv[optind] : NULL)) != PS_OK)
+		goto done;
+	int32_t as_of;
+	if ((st = ps_roster_finish(&att.roster, &rules, &facts, &n, &as_of, &err)) != PS_OK) {
+		ps_report_error(&common, &err);
+		goto done;
+	}
+	/* cohorts: treatment and control compared; another cohort is an error unless ignored */
+	size_t ncohorts = att.roster.cohorts.count;
+	if (!(group = malloc((ncohorts ? ncohorts : 1) * sizeof(*group)))) {
+		st = PS_ENOMEM;
+		goto done;
+	}
+	unsigned long other = 0;
+	for (size_t k = 0; k < ncohorts; k++) {
+		group[k] = group_of(&groups, ps_strmap_key(&att.roster.cohorts, k));
+		if (group[k] == PS_GROUP_NONE && !groups.ignore_other) {
+			ps_error_set(&err, PS_EDATA,
+				     "cohort '%s' is neither treatment '%s' nor control '%s' (set them with --treatment and "
+				     "--control, or pass --ignore-other-groups)",
+				     ps_strmap_key(&att.roster.cohorts, k), groups.label[PS_GROUP_TREATMENT],
+				     groups.label[PS_GROUP_CONTROL]);
+			ps_error_copy(err.file, sizeof(err.file), att.display, strlen(att.display));
+			ps_report_error(&common, &err);
+			st = PS_EDATA;
+			goto done;
+		}
+	}
+	if ((st = ps_surv_data_init(&surv, groups.label[PS_GROUP_CONTROL], groups.label[PS_GROUP_TREATMENT], strata, NULL,
+				    0)) != PS_OK)
+		goto done;
+	surv_ready = 1;
+	for (size_t i = 0; i < n; i++) {
+		int g = group[facts[i].cohort];
+		if (g == PS_GROUP_NONE) {
+			other++;
+			continue;
+		}
+		const char *site = facts[i].site >= 0 ? ps_strmap_key(&att.roster.sites, (size_t)facts[i].site) : NULL;
+		if (strata && !site) {
+			surv.missing[g]++; /* no site: left out of the stratified analysis, counted */
+		} else if ((st = ps_surv_data_add(&surv, g, facts[i].retention_days, facts[i].dropped_out, site,
+						  site ? strlen(site) : 0, NULL)) != PS_OK) {
+			goto done;
+		}
+		if (ps_vec_push(&sessions.values[g], facts[i].sessions_attended) != 0) {
+			st = PS_ENOMEM;
+			goto done;
+		}
+	}
+
+	if (ps_doc_init(&doc, "retention") != 0) {
+		st = PS_ENOMEM;
+		goto done;
+	}
+	char buf[16];
+	cJSON *input = ps_json_object(&doc, doc.root, "input");
+	ps_json_string(&doc, input, "file", att.display);
+	ps_json_int(&doc, input, "rows", (int64_t)att.rows);
+	ps_json_int(&doc, input, "blank_lines", (int64_t)att.blank_lines);
+	ps_json_int(&doc, input, "participants", (int64_t)n);
+	ps_json_int(&doc, input, "participants_other_cohorts", (int64_t)other);
+	ps_json_int(&doc, input, "threads", att.threads_used);
+	ps_json_add_rejects(&doc, input, &att.rejects);
+
+	cJSON *options = ps_json_object(&doc, doc.root, "options");
+	ps_json_string(&doc, options, "as_of", ps_format_date(as_of, buf));
+	ps_json_string(&doc, options, "as_of_rule", as_of_arg ? "given with --as-of" : "the latest session date in the roll");
+	ps_json_int(&doc, options, "dropout_gap_days", rules.dropout_gap_days);
+	ps_json_int(&doc, options, "engaged_min", rules.engaged_min);
+	ps_json_int(&doc, options, "engaged_window_days", rules.engaged_window_days);
+	ps_json_string(&doc, options, "treatment", groups.label[PS_GROUP_TREATMENT]);
+	ps_json_string(&doc, options, "control", groups.label[PS_GROUP_CONTROL]);
+	ps_json_number(&doc, options, "conf_level", set.conf, NULL);
+
+	cJSON *cohorts = ps_json_object(&doc, doc.root, "cohorts");
+	for (size_t k = 0; k < ncohorts; k++)
+		add_cohort(&doc, cohorts, ps_strmap_key(&att.roster.cohorts, k), facts, n, k);
+
+	const struct ps_cmp_context ctx = { { groups.label[0], groups.label[1] }, NULL, NULL, 0 };
+	cJSON *checkpoints = ps_json_array(&doc, doc.root, "checkpoints");
+	for (long i = 0; i < nat && st == PS_OK; i++)
+		st = add_checkpoint(&doc, checkpoints, (int32_t)at[i], facts, n, group, &ctx, set.conf, (size_t)i);
+	if (st != PS_OK)
+		goto done;
+
+	cJSON *ttd = ps_json_object(&doc, doc.root, "time_to_dropout");
+	cJSON *ttd_options = ps_json_object(&doc, ttd, "options");
+	ps_json_string(&doc, ttd_options, "time", "retention_days: last attended session - enrolment, in days");
+	ps_json_string(&doc, ttd_options, "event", "dropped_out (else censored: completed or still active)");
+	if ((st = ps_surv_emit(&doc, ttd, "time_to_dropout.", ttd_options, &surv, &set, &err)) != PS_OK) {
+		if (err.message[0])
+			ps_report_error(&common, &err);
+		goto done;
+	}
+	cJSON *sess = ps_json_object(&doc, doc.root, "sessions");
+	ps_json_string(&doc, sess, "value", "sessions_attended per participant");
+	if ((st = ps_cmp_emit_continuous(&doc, sess, "sessions.", &ctx, &sessions, set.conf)) != PS_OK)
+		goto done;
+	st = ps_write_doc(&common, &doc);
+done:
+	if (st == PS_ENOMEM)
+		fprintf(stderr, "peerstat: retention: out of memory\n");
+	ps_doc_release(&doc);
+	if (surv_ready)
+		ps_surv_data_release(&surv);
+	ps_vec_release(&sessions.values[0]);
+	ps_vec_release(&sessions.values[1]);
+	free(group);
+	free(facts);
+	free(at);
+	ps_attendance_release(&att);
+	ps_common_release(&common);
+	return st;
+}
