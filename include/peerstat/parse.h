@@ -56,6 +56,8 @@ struct ps_na_set {
 	size_t count;
 	char **tokens;     /* owned */
 	size_t *lens;      /* owned; lengths of tokens, checked first (this runs for every cell) */
+	uint64_t len_mask; /* bit k: some token has length k (k < 64); bit 63 also for longer ones */
+	uint8_t first[32]; /* bit c: some token starts with byte c */
 };
 
 /* Fill set with the default tokens. Returns 0, or -1 when out of memory. */

@@ -6,31 +6,103 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define CHUNK (1u << 20)
+
 struct job {
 	struct ps_reader *reader;
-	const char *buf;
-	size_t len;
+	const char *path;
+	off_t start, end;             /* the byte range of the file this job parses */
 	struct ps_parallel_part *part;
 };
 
-/* Feed a mapped range in slices (no copy) and finish. */
+/*
+ * Read a byte range in chunks and feed it, then finish. Each job reads through its own
+ * descriptor: no mapping, so resident memory stays one chunk per thread whatever the size.
+ */
 static void *run_job(void *arg)
 {
 	struct job *job = arg;
-	const size_t slice = 1u << 20;
 	enum ps_status st = PS_OK;
-	for (size_t at = 0; st == PS_OK && at < job->len; at += slice)
-		st = ps_reader_feed(job->reader, job->buf + at, job->len - at < slice ? job->len - at : slice, &job->part->err);
+	char *buf = malloc(CHUNK);
+	int fd = open(job->path, O_RDONLY);
+	if (!buf || fd < 0) {
+		st = ps_error_set(&job->part->err, buf ? PS_ENOINPUT : PS_ENOMEM, buf ? "cannot open again" : "out of memory");
+	}
+	for (off_t at = job->start; st == PS_OK && at < job->end;) {
+		size_t want = (size_t)(job->end - at) < CHUNK ? (size_t)(job->end - at) : CHUNK;
+		ssize_t got = pread(fd, buf, want, at);
+		if (got <= 0) {
+			st = ps_error_set(&job->part->err, PS_EIO, "read error: %s", got < 0 ? strerror(errno) : "file shrank");
+			break;
+		}
+		st = ps_reader_feed(job->reader, buf, (size_t)got, &job->part->err);
+		at += got;
+	}
 	if (st == PS_OK)
 		st = ps_reader_finish(job->reader, &job->part->err);
+	if (fd >= 0)
+		close(fd);
+	free(buf);
 	job->part->status = st;
 	job->part->rows = ps_reader_rows(job->reader);
 	job->part->blank_lines = ps_reader_blank_lines(job->reader);
 	return NULL;
+}
+
+/*
+ * Scan [from, len) of fd for the split: quotes and newlines are counted up to target, then the
+ * first '\n' at or after target with an even number of quotes before it is the split (its
+ * next byte). Returns 0 when there is none. *line: the physical line starting there.
+ */
+static off_t find_split(int fd, off_t from, unsigned long from_line, off_t target, off_t len, unsigned long *line)
+{
+	char *buf = malloc(CHUNK);
+	if (!buf)
+		return 0;
+	size_t quotes = 0;
+	unsigned long lines = from_line;
+	off_t result = 0;
+	for (off_t at = from; at < len && result == 0;) {
+		size_t want = (size_t)(len - at) < CHUNK ? (size_t)(len - at) : CHUNK;
+		ssize_t got = pread(fd, buf, want, at);
+		if (got <= 0)
+			break;
+		for (ssize_t i = 0; i < got; i++) {
+			/* before target only counts matter: skip ahead with memchr-speed scans */
+			if (at + i < target) {
+				size_t stop = (size_t)(target - at) < (size_t)got ? (size_t)(target - at) : (size_t)got;
+				for (const char *p = buf + i; (p = memchr(p, '"', stop - (size_t)(p - buf))) != NULL; p++)
+					quotes++;
+				for (const char *p = buf + i; (p = memchr(p, '\n', stop - (size_t)(p - buf))) != NULL; p++)
+					lines++;
+				i = (ssize_t)stop - 1;
+				continue;
+			}
+			if (buf[i] == '"') {
+				quotes++;
+			} else if (buf[i] == '\n') {
+				if (quotes % 2 == 0 && at + i + 1 < len) {
+					result = at + i + 1;
+					*line = lines + 1;
+				}
+				break; /* odd: inside quotes, no proven split; even: found */
+			}
+		}
+		if (result == 0 && at + got > target) {
+			/* the newline after target was inside quotes, or none in this chunk */
+			int found_newline = memchr(buf + (target > at ? target - at : 0), '\n',
+						   (size_t)got - (size_t)(target > at ? target - at : 0)) != NULL;
+			if (found_newline)
+				break;
+		}
+		at += got;
+	}
+	free(buf);
+	return result;
 }
 
 /* End of the header record: the first '\n' with an even number of quotes before it. */
@@ -88,35 +160,33 @@ enum ps_status ps_read_file_parallel(const char *path, int threads, const struct
 			close(fd);
 		return single(path, options, on_header, on_row, &parts[0], err);
 	}
-	size_t len = (size_t)sb.st_size;
-	const char *buf = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (buf == MAP_FAILED)
-		return single(path, options, on_header, on_row, &parts[0], err);
-
+	off_t len = sb.st_size;
+	/* the header through reader 0: BOM, checks and the command's column lookup happen once */
+	char *first = malloc(CHUNK);
+	ssize_t got = first ? pread(fd, first, CHUNK, 0) : -1;
+	size_t head = got > 0 ? header_end(first, (size_t)got) : 0;
 	enum ps_status st = PS_OK;
 	struct ps_reader *r0 = ps_reader_new(options, on_row, parts[0].ctx, parts[0].rejects);
 	struct ps_reader *r1 = ps_reader_new(options, on_row, parts[1].ctx, parts[1].rejects);
-	size_t head = header_end(buf, len);
-	if (!r0 || !r1) {
+	if (!first || !r0 || !r1) {
 		st = ps_error_set(err, PS_ENOMEM, "out of memory");
 		goto out;
 	}
 	ps_reader_on_header(r0, on_header);
-	/* the header through reader 0: BOM, checks and the command's column lookup happen once */
-	if (head == 0 || (st = ps_reader_feed(r0, buf, head, &parts[0].err)) != PS_OK || ps_reader_header(r0, NULL) == 0) {
-		/* no complete header line (or a bad one): let one reader say what is wrong */
+	if (head == 0 || ps_reader_feed(r0, first, head, &parts[0].err) != PS_OK || ps_reader_header(r0, NULL) == 0) {
+		/* no complete header line in the first chunk (or a bad one): one reader says what is wrong */
+		free(first);
 		ps_reader_free(r0);
 		ps_reader_free(r1);
-		munmap((void *)buf, len);
+		close(fd);
 		return single(path, options, on_header, on_row, &parts[0], err);
 	}
 	const char *const *names;
 	size_t ncolumns = ps_reader_header(r0, &names);
 	unsigned long line = 0;
-	size_t split = ps_reader_split_point(buf, len, head, 2, head + (len - head) / 2, &line);
-	struct job jobs[2] = { { r0, buf + head, (split ? split : len) - head, &parts[0] },
-			       { r1, buf + split, len - split, &parts[1] } };
+	off_t split = find_split(fd, (off_t)head, 2, (off_t)head + (len - (off_t)head) / 2, len, &line);
+	struct job jobs[2] = { { r0, path, (off_t)head, split ? split : len, &parts[0] },
+			       { r1, path, split, len, &parts[1] } };
 	if (split) {
 		struct ps_error herr;
 		ps_error_clear(&herr);
@@ -133,6 +203,7 @@ enum ps_status ps_read_file_parallel(const char *path, int threads, const struct
 		} else {
 			run_job(&jobs[0]);
 			run_job(&jobs[1]);
+			*used = 2;
 		}
 	} else {
 		run_job(&jobs[0]);
@@ -145,8 +216,9 @@ enum ps_status ps_read_file_parallel(const char *path, int threads, const struct
 		}
 	}
 out:
+	free(first);
 	ps_reader_free(r0);
 	ps_reader_free(r1);
-	munmap((void *)buf, len);
+	close(fd);
 	return st;
 }

@@ -252,6 +252,9 @@ static int na_set_add(struct ps_na_set *set, const char *s, size_t len)
 	copy[len] = '\0';
 	set->lens[set->count] = len;
 	set->tokens[set->count++] = copy;
+	set->len_mask |= (uint64_t)1 << (len < 63 ? len : 63);
+	if (len)
+		set->first[(unsigned char)s[0] >> 3] |= (uint8_t)(1u << ((unsigned char)s[0] & 7));
 	return 0;
 }
 
@@ -262,9 +265,7 @@ int ps_na_set_init_default(struct ps_na_set *set)
 
 int ps_na_set_init_list(struct ps_na_set *set, const char *list)
 {
-	set->count = 0;
-	set->tokens = NULL;
-	set->lens = NULL;
+	memset(set, 0, sizeof(*set));
 	for (const char *p = list;;) {
 		size_t len = strcspn(p, ",");
 		if (na_set_add(set, p, len) != 0) {
@@ -280,6 +281,11 @@ int ps_na_set_init_list(struct ps_na_set *set, const char *list)
 
 int ps_na_set_has(const struct ps_na_set *set, const char *s, size_t len)
 {
+	/* almost every cell is not missing: rule it out by length and first byte first */
+	if (!(set->len_mask >> (len < 63 ? len : 63) & 1))
+		return 0;
+	if (len && !(set->first[(unsigned char)s[0] >> 3] >> ((unsigned char)s[0] & 7) & 1))
+		return 0;
 	for (size_t i = 0; i < set->count; i++)
 		if (set->lens[i] == len && memcmp(set->tokens[i], s, len) == 0)
 			return 1;

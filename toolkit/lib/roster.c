@@ -226,16 +226,17 @@ enum ps_status ps_roster_add(struct ps_roster *r, const char *id, size_t id_len,
 						  (enrolled_day < FIRST_DAY || enrolled_day > LAST_DAY)))
 		return ps_error_set(err, PS_EINTERNAL, "roster: a day outside the years 0001..9999");
 	attended = attended != 0;
-	ps_format_date(day, date);
 
 	/* rules that the row breaks by itself: nothing to look up */
 	if (r->as_of != PS_ROSTER_NO_DAY && day > r->as_of) {
 		snprintf(expected, sizeof(expected), "a date on or before the as-of date %s", ps_format_date(r->as_of, other));
+		ps_format_date(day, date); /* only when needed: formatting every row showed in profiles */
 		return reject(r, err, PS_ROSTER_RULE_AFTER_AS_OF, date, strlen(date), expected,
 			      "session date is after the as-of date");
 	}
 	if (enrolled_day != PS_ROSTER_NO_DAY && day < enrolled_day) {
 		snprintf(expected, sizeof(expected), "a date on or after enrolled_on %s", ps_format_date(enrolled_day, other));
+		ps_format_date(day, date);
 		return reject(r, err, PS_ROSTER_RULE_BEFORE_ENROL, date, strlen(date), expected,
 			      "session date is before the participant's enrolment");
 	}
@@ -278,9 +279,11 @@ enum ps_status ps_roster_add(struct ps_roster *r, const char *id, size_t id_len,
 		int added = ps_dayset_add(&p->sched_days, day);
 		if (added < 0)
 			return ps_error_set(err, PS_ENOMEM, "out of memory");
-		if (added == 0)
+		if (added == 0) {
+			ps_format_date(day, date);
 			return reject(r, err, PS_ROSTER_RULE_DUPLICATE, date, strlen(date), "one row per participant and session date",
 				      "duplicate session: the participant already has a row for this date");
+		}
 		if (person_add_day(p, day, attended, 0) != 0)
 			return ps_error_set(err, PS_ENOMEM, "out of memory");
 		if (enrolled_day != PS_ROSTER_NO_DAY)
