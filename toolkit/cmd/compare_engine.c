@@ -337,6 +337,7 @@ enum ps_status ps_cmp_emit_table(struct ps_doc *doc, cJSON *parent, const char *
 		ps_json_number(doc, obj, "ci_lower", p->lower, p->note);
 		ps_json_number(doc, obj, "ci_upper", p->upper, p->note);
 		ps_json_string(doc, obj, "ci_method", p->method);
+		ps_json_number(doc, obj, "conf_level", conf, NULL);
 	}
 	char tests_base[192], effects_base[192];
 	snprintf(tests_base, sizeof(tests_base), "%stests.", where);

@@ -114,11 +114,12 @@ static void add_curve(struct ps_doc *doc, const char *prefix, cJSON *group, cons
 	}
 }
 
-static void add_quantile(struct ps_doc *doc, cJSON *obj, const struct ps_km_quantile *q)
+static void add_quantile(struct ps_doc *doc, cJSON *obj, const struct ps_km_quantile *q, double conf)
 {
 	ps_json_number(doc, obj, "estimate", q->time, q->note ? q->note : "not reached");
 	ps_json_number(doc, obj, "ci_lower", q->lower, q->note ? q->note : "confidence limit not reached");
 	ps_json_number(doc, obj, "ci_upper", q->upper, q->note ? q->note : "confidence limit not reached");
+	ps_json_number(doc, obj, "conf_level", conf, NULL);
 }
 
 /* One group's block; returns its RMST through *rmst. */
@@ -135,7 +136,7 @@ static enum ps_status add_group(struct ps_doc *doc, const char *prefix, cJSON *g
 	if (st != PS_OK)
 		return st;
 	ps_doc_where(doc, "%sgroups.%s.median", prefix, label);
-	add_quantile(doc, ps_json_object(doc, group, "median"), &q);
+	add_quantile(doc, ps_json_object(doc, group, "median"), &q, set->conf);
 	cJSON *quantiles = ps_json_array(doc, group, "quantiles");
 	for (long i = 0; i < set->nquantiles; i++) {
 		if ((st = ps_km_quantile(km, set->quantiles[i], &q)) != PS_OK)
@@ -143,7 +144,7 @@ static enum ps_status add_group(struct ps_doc *doc, const char *prefix, cJSON *g
 		ps_doc_where(doc, "%sgroups.%s.quantiles.%ld", prefix, label, i);
 		cJSON *item = ps_json_object(doc, quantiles, NULL);
 		ps_json_number(doc, item, "p", set->quantiles[i], NULL);
-		add_quantile(doc, item, &q);
+		add_quantile(doc, item, &q, set->conf);
 	}
 	cJSON *at = ps_json_array(doc, group, "at");
 	if (set->nat > 0) {
