@@ -223,12 +223,12 @@ static int is_binary(const struct compare *c, const struct ps_cmp_outcome *o)
 }
 
 static enum ps_status analyse(struct compare *c, struct ps_doc *doc, double conf, int p_adjust,
-			      enum ps_padjust_method method, struct ps_reader *reader, struct ps_error *err)
+			      enum ps_padjust_method method, unsigned long rows, struct ps_error *err)
 {
 	enum ps_status st = PS_OK;
 	cJSON *input = ps_json_object(doc, doc->root, "input");
 	ps_json_string(doc, input, "file", c->display);
-	ps_json_int(doc, input, "rows", (int64_t)ps_reader_rows(reader));
+	ps_json_int(doc, input, "rows", (int64_t)rows);
 	ps_groups_json(doc, input, &c->groups);
 	ps_json_add_rejects(doc, input, &c->rejects);
 
@@ -319,8 +319,6 @@ enum ps_status cmd_compare(int argc, char **argv)
 	struct ps_common common;
 	struct compare c;
 	struct ps_doc doc = { 0 };
-	struct ps_reader *reader = NULL;
-	FILE *fp = NULL;
 	char *adjust_storage = NULL;
 	struct ps_error err;
 	enum ps_status st = PS_OK;
@@ -426,25 +424,15 @@ enum ps_status cmd_compare(int argc, char **argv)
 			goto done;
 		}
 
-	if ((st = ps_open_input(optind < argc ? argv[optind] : NULL, &fp, &c.display, &err)) != PS_OK) {
-		ps_report_error(&common, &err);
+	unsigned long rows = 0;
+	if ((st = ps_read_csv(&common, optind < argc ? argv[optind] : NULL, on_header, on_row, &c, &c.rejects, &c.display,
+			      &rows, NULL)) != PS_OK)
 		goto done;
-	}
-	struct ps_reader_options ropt = ps_common_reader_options(&common, c.display);
-	if (!(reader = ps_reader_new(&ropt, on_row, &c, &c.rejects))) {
-		st = PS_ENOMEM;
-		goto done;
-	}
-	ps_reader_on_header(reader, on_header);
-	if ((st = ps_reader_read_stream(reader, fp, &err)) != PS_OK) {
-		ps_report_error(&common, &err);
-		goto done;
-	}
 	if (ps_doc_init(&doc, "compare") != 0) {
 		st = PS_ENOMEM;
 		goto done;
 	}
-	if ((st = analyse(&c, &doc, conf, p_adjust, method, reader, &err)) != PS_OK) {
+	if ((st = analyse(&c, &doc, conf, p_adjust, method, rows, &err)) != PS_OK) {
 		if (err.message[0])
 			ps_report_error(&common, &err);
 		goto done;
@@ -454,9 +442,6 @@ done:
 	if (st == PS_ENOMEM)
 		fprintf(stderr, "peerstat: compare: out of memory\n");
 	ps_doc_release(&doc);
-	ps_reader_free(reader);
-	if (fp && fp != stdin)
-		fclose(fp);
 	for (size_t k = 0; k < c.noutcomes; k++) {
 		struct ps_cmp_outcome *o = &c.outcomes[k];
 		for (int g = 0; g < 2; g++) {

@@ -203,21 +203,8 @@ enum ps_status cmd_retention(int argc, char **argv)
 		case OPT_CONTROL: groups.label[PS_GROUP_CONTROL] = optarg; break;
 		case OPT_IGNORE_OTHER: groups.ignore_other = 1; break;
 		case OPT_CONF: st = ps_parse_conf(&common, optarg, &set.conf); break;
-		case OPT_CI:
-			if (strcmp(optarg, "log") == 0)
-				set.ci = PS_KM_CI_LOG;
-			else if (strcmp(optarg, "log-log") == 0)
-				set.ci = PS_KM_CI_LOGLOG;
-			else if (strcmp(optarg, "plain") == 0)
-				set.ci = PS_KM_CI_PLAIN;
-			else
-				st = ps_usage_error(&common, "--ci takes log, log-log or plain, not '%s'", optarg);
-			break;
-		case OPT_TAU:
-			if (!ps_parse_double(optarg, strlen(optarg), &set.tau, NULL) || set.tau <= 0)
-				st = ps_usage_error(&common, "--tau takes a number of days > 0, not '%s'", optarg);
-			set.tau_set = 1;
-			break;
+		case OPT_CI: st = ps_surv_parse_ci(&common, optarg, &set); break;
+		case OPT_TAU: st = ps_surv_parse_tau(&common, optarg, &set); break;
 		case OPT_NO_CURVE: set.curve = 0; break;
 		case PS_OPT_AS_OF: as_of_arg = optarg; break;
 		case '?': st = ps_usage_error(&common, "unknown option '%s'", argv[optind - 1]); break;

@@ -165,8 +165,6 @@ enum ps_status cmd_survival(int argc, char **argv)
 	struct survival s;
 	struct ps_surv_settings set;
 	struct ps_doc doc = { 0 };
-	struct ps_reader *reader = NULL;
-	FILE *fp = NULL;
 	char *cov_storage = NULL;
 	struct ps_error err;
 	enum ps_status st = PS_OK;
@@ -219,22 +217,9 @@ enum ps_status cmd_survival(int argc, char **argv)
 				if (!(set.quantiles[i] > 0 && set.quantiles[i] < 1))
 					st = ps_usage_error(&common, "--quantiles takes probabilities between 0 and 1");
 			break;
-		case OPT_TAU:
-			if (!ps_parse_double(optarg, strlen(optarg), &set.tau, NULL) || set.tau <= 0)
-				st = ps_usage_error(&common, "--tau takes a time > 0, not '%s'", optarg);
-			set.tau_set = 1;
-			break;
+		case OPT_TAU: st = ps_surv_parse_tau(&common, optarg, &set); break;
 		case OPT_CONF: st = ps_parse_conf(&common, optarg, &set.conf); break;
-		case OPT_CI:
-			if (strcmp(optarg, "log") == 0)
-				set.ci = PS_KM_CI_LOG;
-			else if (strcmp(optarg, "log-log") == 0)
-				set.ci = PS_KM_CI_LOGLOG;
-			else if (strcmp(optarg, "plain") == 0)
-				set.ci = PS_KM_CI_PLAIN;
-			else
-				st = ps_usage_error(&common, "--ci takes log, log-log or plain, not '%s'", optarg);
-			break;
+		case OPT_CI: st = ps_surv_parse_ci(&common, optarg, &set); break;
 		case OPT_RHO:
 			if (!ps_parse_double(optarg, strlen(optarg), &set.rho, NULL) || set.rho < 0)
 				st = ps_usage_error(&common, "--rho takes a number >= 0 (0 log-rank, 1 Peto-Peto), not '%s'", optarg);
@@ -291,27 +276,17 @@ enum ps_status cmd_survival(int argc, char **argv)
 	for (size_t k = 0; k < s.ncov; k++)
 		s.cov_specs[k] = (struct ps_field_spec){ "covariate", s.covariates[k], "--covariates", PS_TYPE_NUMBER, 1, 0, 1, 0 };
 
-	if ((st = ps_open_input(optind < argc ? argv[optind] : NULL, &fp, &s.display, &err)) != PS_OK) {
-		ps_report_error(&common, &err);
+	unsigned long rows = 0;
+	if ((st = ps_read_csv(&common, optind < argc ? argv[optind] : NULL, on_header, on_row, &s, &s.rejects, &s.display,
+			      &rows, NULL)) != PS_OK)
 		goto done;
-	}
-	struct ps_reader_options ropt = ps_common_reader_options(&common, s.display);
-	if (!(reader = ps_reader_new(&ropt, on_row, &s, &s.rejects))) {
-		st = PS_ENOMEM;
-		goto done;
-	}
-	ps_reader_on_header(reader, on_header);
-	if ((st = ps_reader_read_stream(reader, fp, &err)) != PS_OK) {
-		ps_report_error(&common, &err);
-		goto done;
-	}
 	if (ps_doc_init(&doc, "survival") != 0) {
 		st = PS_ENOMEM;
 		goto done;
 	}
 	cJSON *input = ps_json_object(&doc, doc.root, "input");
 	ps_json_string(&doc, input, "file", s.display);
-	ps_json_int(&doc, input, "rows", (int64_t)ps_reader_rows(reader));
+	ps_json_int(&doc, input, "rows", (int64_t)rows);
 	ps_groups_json(&doc, input, &s.groups);
 	ps_json_add_rejects(&doc, input, &s.rejects);
 	cJSON *options = ps_json_object(&doc, doc.root, "options");
@@ -330,9 +305,6 @@ done:
 	if (st == PS_ENOMEM)
 		fprintf(stderr, "peerstat: survival: out of memory\n");
 	ps_doc_release(&doc);
-	ps_reader_free(reader);
-	if (fp && fp != stdin)
-		fclose(fp);
 	ps_surv_data_release(&s.data);
 	free(s.cov_specs);
 	free(s.cov_index);

@@ -294,14 +294,14 @@ static const char *role_key(enum role r)
 	return keys[r];
 }
 
-static void build_report(struct validate *v, struct ps_doc *doc, struct ps_reader *reader)
+static void build_report(struct validate *v, struct ps_doc *doc, unsigned long rows, unsigned long blank_lines)
 {
 	static const char *const kind_names[] = { "attendance", "outcomes", "participants" };
 	cJSON *input = ps_json_object(doc, doc->root, "input");
 	ps_json_string(doc, input, "file", v->display);
 	ps_json_string(doc, input, "kind", kind_names[v->kind]);
-	ps_json_int(doc, input, "rows", (int64_t)ps_reader_rows(reader));
-	ps_json_int(doc, input, "blank_lines", (int64_t)ps_reader_blank_lines(reader));
+	ps_json_int(doc, input, "rows", (int64_t)rows);
+	ps_json_int(doc, input, "blank_lines", (int64_t)blank_lines);
 	ps_json_add_rejects(doc, input, &v->rejects);
 	ps_json_bool(doc, doc->root, "valid", v->rejects.rejected_rows == 0);
 
@@ -395,8 +395,6 @@ enum ps_status cmd_validate(int argc, char **argv)
 	struct ps_common common;
 	struct validate v;
 	struct ps_doc doc = { 0 };
-	struct ps_reader *reader = NULL;
-	FILE *fp = NULL;
 	struct ps_error err;
 	enum ps_status st;
 	const char *kind = NULL;
@@ -464,28 +462,15 @@ enum ps_status cmd_validate(int argc, char **argv)
 	ps_strmap_init(&v.sites);
 	ps_strmap_init(&v.waves);
 
-	st = ps_open_input(optind < argc ? argv[optind] : NULL, &fp, &v.display, &err);
-	if (st != PS_OK) {
-		ps_report_error(&common, &err);
+	unsigned long rows = 0, blank_lines = 0;
+	if ((st = ps_read_csv(&common, optind < argc ? argv[optind] : NULL, on_header, on_row, &v, &v.rejects, &v.display,
+			      &rows, &blank_lines)) != PS_OK)
 		goto done;
-	}
-	struct ps_reader_options ropt = ps_common_reader_options(&common, v.display);
-	reader = ps_reader_new(&ropt, on_row, &v, &v.rejects);
-	if (!reader) {
-		st = PS_ENOMEM;
-		goto done;
-	}
-	ps_reader_on_header(reader, on_header);
-	st = ps_reader_read_stream(reader, fp, &err);
-	if (st != PS_OK) {
-		ps_report_error(&common, &err);
-		goto done;
-	}
 	if (ps_doc_init(&doc, "validate") != 0) {
 		st = PS_ENOMEM;
 		goto done;
 	}
-	build_report(&v, &doc, reader);
+	build_report(&v, &doc, rows, blank_lines);
 	st = ps_write_doc(&common, &doc);
 	if (st == PS_OK && v.rejects.rejected_rows) {
 		for (size_t i = 0; i < v.rejects.kept; i++)
@@ -499,9 +484,6 @@ done:
 	if (st == PS_ENOMEM && !err.message[0])
 		fprintf(stderr, "peerstat: validate: out of memory\n");
 	ps_doc_release(&doc);
-	ps_reader_free(reader);
-	if (fp && fp != stdin)
-		fclose(fp);
 	for (size_t i = 0; i < v.ids.count && v.parts; i++)
 		ps_dayset_release(&v.parts[i].days);
 	free(v.parts);

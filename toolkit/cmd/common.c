@@ -365,3 +365,35 @@ void ps_groups_json(struct ps_doc *doc, cJSON *input, const struct ps_groups *gr
 	ps_json_int(doc, left, "missing_group", (int64_t)groups->missing_rows);
 	ps_json_int(doc, left, "other_groups", (int64_t)groups->other_rows);
 }
+
+enum ps_status ps_read_csv(const struct ps_common *common, const char *path, ps_header_fn on_header, ps_row_fn on_row,
+			   void *ctx, struct ps_rejects *rejects, const char **display, unsigned long *rows,
+			   unsigned long *blank_lines)
+{
+	struct ps_error err;
+	FILE *fp = NULL;
+	ps_error_clear(&err);
+	enum ps_status st = ps_open_input(path, &fp, display, &err);
+	if (st != PS_OK) {
+		ps_report_error(common, &err);
+		return st;
+	}
+	struct ps_reader_options ropt = ps_common_reader_options(common, *display);
+	struct ps_reader *reader = ps_reader_new(&ropt, on_row, ctx, rejects);
+	if (!reader) {
+		st = ps_error_set(&err, PS_ENOMEM, "out of memory");
+	} else {
+		ps_reader_on_header(reader, on_header);
+		st = ps_reader_read_stream(reader, fp, &err);
+		if (rows)
+			*rows = ps_reader_rows(reader);
+		if (blank_lines)
+			*blank_lines = ps_reader_blank_lines(reader);
+		ps_reader_free(reader);
+	}
+	if (fp != stdin)
+		fclose(fp);
+	if (st != PS_OK)
+		ps_report_error(common, &err);
+	return st;
+}

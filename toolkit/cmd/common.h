@@ -159,6 +159,15 @@ int ps_groups_classify(struct ps_groups *groups, const struct ps_na_set *na, con
 /* Add "groups_left_out": {"missing_group": n, "other_groups": n} to the input object. */
 void ps_groups_json(struct ps_doc *doc, cJSON *input, const struct ps_groups *groups);
 
+/*
+ * Read a whole CSV input with one reader: open path (NULL or "-": standard input), hand the
+ * header and every row to the callbacks, report any error on stderr, close. *display receives
+ * the name used in messages; rows and blank_lines (either may be NULL) the reader's counts.
+ */
+enum ps_status ps_read_csv(const struct ps_common *common, const char *path, ps_header_fn on_header, ps_row_fn on_row,
+			   void *ctx, struct ps_rejects *rejects, const char **display, unsigned long *rows,
+			   unsigned long *blank_lines);
+
 /* A growing text buffer for outputs built in memory (written at the end, all or nothing). */
 struct ps_text_buf {
 	char *buf;          /* owned; free() it */

@@ -20,6 +20,27 @@ void ps_surv_settings_init(struct ps_surv_settings *set)
 	set->curve = 1;
 }
 
+enum ps_status ps_surv_parse_ci(const struct ps_common *common, const char *arg, struct ps_surv_settings *set)
+{
+	if (strcmp(arg, "log") == 0)
+		set->ci = PS_KM_CI_LOG;
+	else if (strcmp(arg, "log-log") == 0)
+		set->ci = PS_KM_CI_LOGLOG;
+	else if (strcmp(arg, "plain") == 0)
+		set->ci = PS_KM_CI_PLAIN;
+	else
+		return ps_usage_error(common, "--ci takes log, log-log or plain, not '%s'", arg);
+	return PS_OK;
+}
+
+enum ps_status ps_surv_parse_tau(const struct ps_common *common, const char *arg, struct ps_surv_settings *set)
+{
+	if (!ps_parse_double(arg, strlen(arg), &set->tau, NULL) || !(set->tau > 0))
+		return ps_usage_error(common, "--tau takes a time > 0, not '%s'", arg);
+	set->tau_set = 1;
+	return PS_OK;
+}
+
 static int grow_tables(struct ps_surv_data *d, size_t nstrata);
 
 enum ps_status ps_surv_data_init(struct ps_surv_data *d, const char *control, const char *treatment,

@@ -30,6 +30,10 @@ struct ps_surv_settings {
 /* R's defaults: conf 0.95, log limits, log-rank, Efron ties, curves printed. */
 void ps_surv_settings_init(struct ps_surv_settings *set);
 
+/* --ci log|log-log|plain and --tau T (> 0): PS_OK, or PS_EUSAGE with the usage message printed. */
+enum ps_status ps_surv_parse_ci(const struct ps_common *common, const char *arg, struct ps_surv_settings *set);
+enum ps_status ps_surv_parse_tau(const struct ps_common *common, const char *arg, struct ps_surv_settings *set);
+
 struct ps_surv_data {
 	const char *label[2];            /* [PS_GROUP_CONTROL], [PS_GROUP_TREATMENT]; not owned */
 	const char *strata_name;         /* NULL: not stratified; not owned */
