@@ -98,7 +98,7 @@ struct validate {
 	struct ps_rejects rejects;
 
 	size_t ncolumns;
-	const char *const *header;   /* owned by the reader */
+	char **header;               /* owned: a copy, the report is built after the reader is gone */
 	unsigned long *missing;      /* per header column */
 
 	struct ps_strmap ids, cohorts, sites, waves;
@@ -136,11 +136,14 @@ static enum ps_status on_header(void *ctx, size_t ncolumns, const char *const *n
 		v->index[r] = -1;
 	for (size_t k = 0; k < v->nroles; k++)
 		v->index[v->roles[k]] = index[k];
-	v->ncolumns = ncolumns;
-	v->header = names;
 	v->missing = calloc(ncolumns, sizeof(*v->missing));
-	if (!v->missing)
+	v->header = calloc(ncolumns, sizeof(*v->header));
+	if (!v->missing || !v->header)
 		return ps_error_set(err, PS_ENOMEM, "out of memory");
+	v->ncolumns = ncolumns;
+	for (size_t c = 0; c < ncolumns; c++)
+		if (!(v->header[c] = strdup(names[c])))
+			return ps_error_set(err, PS_ENOMEM, "out of memory");
 	return PS_OK;
 }
 
@@ -489,6 +492,9 @@ done:
 	free(v.parts);
 	free(v.cohort_rows);
 	free(v.missing);
+	for (size_t c = 0; c < v.ncolumns; c++)
+		free(v.header[c]);
+	free(v.header);
 	ps_strmap_release(&v.ids);
 	ps_strmap_release(&v.cohorts);
 	ps_strmap_release(&v.sites);
