@@ -354,10 +354,12 @@ binary_block <- function(base, a, n1, c, n0, miss, labels, conf) {
 	zero_margin <- any(rowSums(tab) == 0) || any(colSums(tab) == 0)
 	for (yates in c(FALSE, TRUE)) {
 		k <- paste0(base, "tests.", if (yates) "chi_square_yates." else "chi_square.")
-		r <- suppressWarnings(chisq.test(tab, correct = yates))
-		puts(k, list(statistic = if (zero_margin) NA else r$statistic, df = r$parameter,
+		# no eligible participant at all: R's chisq.test stops; the statistic and p are null,
+		# df 1, and every cell has O = E = 0, so no Yates correction
+		r <- quiet(chisq.test(tab, correct = yates))
+		puts(k, list(statistic = if (zero_margin) NA else r$statistic, df = 1,
 			     p_value = if (zero_margin) NA else r$p.value,
-			     correction = if (yates) min(0.5, abs(tab - E)) else 0))
+			     correction = if (yates && sum(tab) > 0) min(0.5, abs(tab - E)) else 0))
 	}
 	f <- fisher.test(tab, conf.level = conf)
 	fp <- fisher_precise(a, b, c, d, conf)
