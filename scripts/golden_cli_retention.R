@@ -34,6 +34,9 @@
 #   sessions.*             the continuous `compare` block on sessions_attended: describe, t.test
 #                          (Welch, Student), wilcox.test(conf.int = TRUE), Cohen's d and Hedges'
 #                          g with the noncentral-t interval (uniroot(tol = 1e-14) on pt)
+# check_cli takes every argument holding a '/' for a file path, so a D/M/YYYY --as-of cannot be
+# a case (ret_renamed reads D/M/YYYY dates without one; checked by hand: --as-of 1/8/2025
+# before --date-format dmy gives as_of 2025-08-01).
 # Where R has no number (a group without events, no events at all), the JSON must be null
 # (docs/methods.md says which figures are undefined).
 suppressPackageStartupMessages(library(survival))
@@ -128,8 +131,9 @@ write_roll(edge, file.path(datadir, "retention_edge.csv"),
 third <- rbind(
 	# enrolled_on 5 days before the first session: retention and the window start there
 	person("A1", "peer", "north", weekly(5, 89), 1:10, enrolled = 0),
-	# enrolled_on given on the second row only
-	person("A2", "peer", "south", weekly(20, 90), c(1, 2, 3), enrolled = 14, enrolled_rows = 2),
+	# enrolled_on given on its last row only (day 90): with --as-of day 85 and --on-error skip
+	# that row is rejected, and with it the enrolment date (the first session, day 20, instead)
+	person("A2", "peer", "south", weekly(20, 90), c(1, 2, 3), enrolled = 14, enrolled_rows = 11),
 	# enrolled_on missing everywhere: the first session
 	person("A3", "peer", "north", weekly(0, 112)),
 	# no site (with --strata site: left out of the time-to-dropout analysis, counted missing)
@@ -170,12 +174,35 @@ noatt <- rbind(
 write_roll(noatt, file.path(datadir, "retention_noattended.csv"),
 	   c("participant_id", "cohort", "site", "session_date"), 20261127)
 
+# retention_renamed.csv: the participants of retention_edge.csv under other column names, in
+# another column order, other cohort labels, ';' as the delimiter, dates D/M/YYYY without
+# leading zeros, CRLF line ends, a byte-order mark, quoted fields and a blank line (read with
+# --id, --group, --site, --date, --attended, --delimiter, --date-format dmy)
+ren <- edge
+ren$cohort <- ifelse(ren$cohort == "peer", "arm_B", "arm_A")
+ren$session_date <- format(as.Date(ren$session_date), "%d/%m/%Y")
+ren$session_date <- sub("^0", "", sub("/0", "/", ren$session_date))
+ren$attended <- ifelse(ren$attended == "1", "yes", "no")
+set.seed(20261128)
+ren <- ren[sample(nrow(ren)), ]
+quote_some <- function(x, every) ifelse(seq_along(x) %% every == 0, paste0('"', x, '"'), x)
+body <- paste(ren$attended, quote_some(ren$session_date, 5), ren$participant_id, quote_some(ren$site, 3),
+	      quote_some(ren$cohort, 4), sep = ";")
+body <- c(body[1:20], "", body[-(1:20)])
+con <- file(file.path(datadir, "retention_renamed.csv"), "wb")
+writeBin(c(as.raw(c(0xef, 0xbb, 0xbf)), charToRaw(paste0(paste(c("came;visit;pid;centre;arm", body),
+								 collapse = "\r\n"), "\r\n"))), con)
+close(con)
+
 ## (2) the cases ----------------------------------------------------------------------------------
 
 parse_args <- function(args) {
 	o <- list(at = c(30, 60, 90, 180), strata = FALSE, treatment = "peer", control = "therapy_only",
 		  ignore = FALSE, conf = 0.95, ci = "log", tau = NULL, curve = TRUE, as_of = NULL, gap = 30,
-		  engaged_min = 2, window = 30, on_error = "stop", file = NULL)
+		  engaged_min = 2, window = 30, on_error = "stop", file = NULL, delimiter = ",", date_format = "%Y-%m-%d",
+		  col = c(id = "participant_id", cohort = "cohort", site = "site", date = "session_date",
+			  attended = "attended", enrolled = "enrolled_on"))
+	as_of <- NULL
 	stopifnot(args[1] == "retention")
 	i <- 2
 	while (i <= length(args)) {
@@ -190,7 +217,15 @@ parse_args <- function(args) {
 		       "--conf" = o$conf <- as.numeric(v),
 		       "--ci" = o$ci <- v,
 		       "--tau" = o$tau <- as.numeric(v),
-		       "--as-of" = o$as_of <- as.Date(v),
+		       "--as-of" = as_of <- v,   # parsed after --date-format, wherever it stands
+		       "--date-format" = o$date_format <- c(iso = "%Y-%m-%d", dmy = "%d/%m/%Y", mdy = "%m/%d/%Y")[[v]],
+		       "--delimiter" = o$delimiter <- v,
+		       "--id" = o$col[["id"]] <- v,
+		       "--cohort" = , "--group" = o$col[["cohort"]] <- v,
+		       "--site" = o$col[["site"]] <- v,
+		       "--date" = o$col[["date"]] <- v,
+		       "--attended" = o$col[["attended"]] <- v,
+		       "--enrolled-on" = o$col[["enrolled"]] <- v,
 		       "--dropout-gap" = o$gap <- as.integer(v),
 		       "--engaged-min" = o$engaged_min <- as.integer(v),
 		       "--engaged-window" = o$window <- as.integer(v),
@@ -205,6 +240,8 @@ parse_args <- function(args) {
 		       })
 		i <- i + step
 	}
+	if (!is.null(as_of))
+		o$as_of <- as.Date(as_of, o$date_format)
 	o
 }
 
@@ -509,24 +546,29 @@ survival_block <- function(base, cc, missing, o) {
 run_case <- function(name, args) {
 	prefix <<- name
 	o <- parse_args(args)
-	raw <- read.csv(file.path("tests", o$file), colClasses = "character", na.strings = character(0),
-			check.names = FALSE)
-	roll <- data.frame(participant_id = raw$participant_id, cohort = raw$cohort,
-			   site = ifelse(raw$site %in% na_tokens, NA, raw$site),
-			   date = as.Date(raw$session_date),
-			   attended = if ("attended" %in% names(raw)) as_bool(raw$attended) else 1L,
-			   enrolled_on = if ("enrolled_on" %in% names(raw))
-				   as.Date(ifelse(raw$enrolled_on %in% na_tokens, NA, raw$enrolled_on)) else as.Date(NA))
+	path <- file.path("tests", o$file)
+	raw <- read.csv(path, sep = o$delimiter, colClasses = "character", na.strings = character(0),
+			check.names = FALSE, fileEncoding = "UTF-8-BOM")
+	col <- function(role) raw[[o$col[[role]]]]
+	blank <- sum(sub("\r$", "", readLines(path, warn = FALSE)) == "")
+	roll <- data.frame(participant_id = col("id"), cohort = col("cohort"),
+			   site = ifelse(col("site") %in% na_tokens, NA, col("site")),
+			   date = as.Date(col("date"), o$date_format),
+			   attended = if (o$col[["attended"]] %in% names(raw)) as_bool(col("attended")) else 1L,
+			   enrolled_on = if (o$col[["enrolled"]] %in% names(raw))
+				   as.Date(ifelse(col("enrolled") %in% na_tokens, NA, col("enrolled")), o$date_format)
+			   else as.Date(NA))
 	stopifnot(!anyNA(roll$date))
 	# rule 1: with --as-of known before reading, a session after it is rejected (--on-error skip)
 	rejected <- if (is.null(o$as_of)) rep(FALSE, nrow(roll)) else roll$date > o$as_of
 	stopifnot(o$on_error == "skip" || !any(rejected))
 	# the first 20 rejected rows are listed: line (the header is line 1) and column of the date
+	stopifnot(blank == 0 || !any(rejected))   # (line numbers below assume no blank line)
 	lines_rejected <- head(which(rejected) + 1, 20)
 	put("input.errors.length", length(lines_rejected))
 	for (i in seq_along(lines_rejected)) {
 		put(sprintf("input.errors.%d.line", i - 1), lines_rejected[i])
-		put(sprintf("input.errors.%d.column", i - 1), match("session_date", names(raw)))
+		put(sprintf("input.errors.%d.column", i - 1), match(o$col[["date"]], names(raw)))
 	}
 	roll <- roll[!rejected, ]
 	as_of <- if (is.null(o$as_of)) max(roll$date) else o$as_of
@@ -537,7 +579,7 @@ run_case <- function(name, args) {
 
 	put("input.rows", nrow(roll))
 	put("input.rejected_rows", sum(rejected))
-	put("input.blank_lines", 0)
+	put("input.blank_lines", blank)
 	put("input.participants", nrow(f))
 	put("input.participants_other_cohorts", sum(other))
 	put("options.dropout_gap_days", o$gap)
