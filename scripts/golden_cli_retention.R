@@ -258,8 +258,9 @@ as_bool <- function(x) {
 # rows); as_of is the extract date. Days are calendar days (Date differences).
 facts_of <- function(roll, as_of, gap, emin, window) {
 	ids <- unique(roll$participant_id)   # order of first appearance
+	by_id <- split(roll, factor(roll$participant_id, levels = ids))
 	f <- lapply(ids, function(id) {
-		r <- roll[roll$participant_id == id, ]
+		r <- by_id[[id]]
 		stopifnot(length(unique(r$cohort)) == 1, length(unique(r$site)) == 1, !anyDuplicated(r$date))
 		given <- unique(r$enrolled_on[!is.na(r$enrolled_on)])
 		stopifnot(length(given) <= 1)
