@@ -15,8 +15,8 @@
 #                          rule 1), rejected_rows, participants, participants_other_cohorts
 #   options.*              dropout_gap_days, engaged_min, engaged_window_days, conf_level
 #   cohorts.<label>.*      every cohort of the roll: sums and means of the facts
-#   checkpoints.<k>.*      day; per cohort eligible = observed_days >= day or (dropped_out and
-#                          retention_days < day), retained = eligible and (completed or
+#   checkpoints.<k>.*      day; per cohort eligible = (observed_days >= day or (dropped_out and
+#                          retention_days < day)) and not (active and retention_days < day), retained = eligible and (completed or
 #                          retention_days >= day), not_yet_observable = the others (docs/json.md);
 #                          comparison = the binary `compare` block on the eligible: prop.test(
 #                          correct = FALSE) Wilson limits, chisq.test(correct = FALSE / TRUE),
@@ -613,7 +613,7 @@ run_case <- function(name, args) {
 		day <- o$at[i]
 		base <- sprintf("checkpoints.%d.", i - 1)
 		put(paste0(base, "day"), day)
-		eligible <- fc$observed >= day | (fc$dropped & fc$retention < day)
+		eligible <- (fc$observed >= day | (fc$dropped & fc$retention < day)) & !(fc$active & fc$retention < day)
 		retained <- eligible & (fc$completed | fc$retention >= day)
 		for (g in 1:2) {
 			in_g <- if (g == 1) treated else !treated

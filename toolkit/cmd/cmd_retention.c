@@ -93,8 +93,9 @@ static void add_cohort(struct ps_doc *doc, cJSON *cohorts, const char *label, co
 
 /*
  * One checkpoint: eligible are the participants observable to day d (enrolled at least d days
- * before as_of, or dropped out before d); retained are those whose retention reaches d, and
- * those who completed the programme.
+ * before as_of, or dropped out before d), less those still active whose attendance so far does
+ * not reach d: their status at d is not known yet (censored before d, as Kaplan-Meier treats
+ * them). Retained are those whose retention reaches d, and those who completed the programme.
  */
 static enum ps_status add_checkpoint(struct ps_doc *doc, cJSON *array, int32_t day, const struct ps_participant_facts *f,
 				     size_t n, const int *group, const struct ps_cmp_context *ctx, double conf, size_t index)
@@ -106,7 +107,8 @@ static enum ps_status add_checkpoint(struct ps_doc *doc, cJSON *array, int32_t d
 		int g = group[f[i].cohort];
 		if (g == PS_GROUP_NONE)
 			continue;
-		int is_eligible = f[i].observed_days >= day || (f[i].dropped_out && f[i].retention_days < day);
+		int is_eligible = (f[i].observed_days >= day || (f[i].dropped_out && f[i].retention_days < day)) &&
+				  !(f[i].active && f[i].retention_days < day);
 		if (!is_eligible) {
 			not_yet[g]++;
 			continue;

@@ -221,6 +221,8 @@ static void add_test(struct ps_doc *doc, cJSON *obj, const char *prefix, const s
 
 static const char *coef_note(const struct ps_cox_coef *c, const struct ps_cox_fit *fit)
 {
+	if (fit->nevent == 0)
+		return "no events: no Cox model";
 	switch (c->state) {
 	case PS_COX_COEF_ALIASED:
 		return "covariate is constant or collinear with others: no coefficient (R prints NA)";
@@ -347,7 +349,8 @@ static enum ps_status add_logrank(struct ps_doc *doc, const char *prefix, cJSON 
 	ps_json_string(doc, t, "strata", s->strata_name);
 	const char *note = nstrata ? lr.note : "no observations";
 	ps_json_number(doc, t, "statistic", nstrata ? lr.chisq : NAN, note);
-	ps_json_number(doc, t, "df", nstrata ? lr.df : NAN, note);
+	/* R prints df = -1 or 0 when fewer than two groups have expected events: no test then */
+	ps_json_number(doc, t, "df", nstrata && lr.df >= 1 ? lr.df : NAN, note ? note : "fewer than two groups with events: no test");
 	ps_json_number(doc, t, "p_value", nstrata ? lr.p_value : NAN, note);
 	cJSON *observed = ps_json_object(doc, t, "observed");
 	cJSON *expected = ps_json_object(doc, t, "expected");
