@@ -16,6 +16,7 @@
 
 #include "attendance_input.h"
 #include "commands.h"
+#include "outcomes_join.h"
 #include "peerstat/output.h"
 
 const char cmd_participants_usage[] =
@@ -26,23 +27,11 @@ const char cmd_participants_usage[] =
 	"last_attended_on, never_attended, retention_days, dropped_out, completed, active,\n"
 	"engaged, observed_days (docs/schema.md). Rows may come in any order.\n"
 	"\n"
+	"  --outcomes FILE      join each participant's follow-up waves (the outcomes kind) as\n"
+	"                       columns <wave>_assessed_on, <wave>_abstinent, <wave>_days_used,\n"
+	"                       <wave>_isolation_score (outcome columns have their default names)\n"
+	"\n"
 	"Options: the roster rules and attendance columns below.\n";
-
-/* A CSV field, quoted when it must be (RFC 4180). */
-static void put_field(struct ps_text_buf *out, const char *s)
-{
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		ps_text_put(out, s, strlen(s));
-		return;
-	}
-	ps_text_put(out, "\"", 1);
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			ps_text_put(out, "\"", 1);
-		ps_text_put(out, p, 1);
-	}
-	ps_text_put(out, "\"", 1);
-}
 
 static void put_date(struct ps_text_buf *out, int32_t day)
 {
@@ -63,6 +52,7 @@ static void put_int(struct ps_text_buf *out, long long v)
 enum ps_status cmd_participants(int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		{ "outcomes", required_argument, NULL, 1 },
 		PS_ROSTER_LONG_OPTIONS,
 		PS_ATTENDANCE_LONG_OPTIONS,
 		PS_COMMON_LONG_OPTIONS,
@@ -85,10 +75,15 @@ enum ps_status cmd_participants(int argc, char **argv)
 	opterr = 0;
 	int opt, handled;
 	/* --as-of is parsed after --date-format wherever it stands: keep it for later */
-	const char *as_of_arg = NULL;
+	const char *as_of_arg = NULL, *outcomes = NULL;
+	struct ps_outcomes_join join;
+	const char **cohort_of = NULL;
+	int joined = 0;
 	while (st == PS_OK && (opt = getopt_long(argc, argv, "+" PS_COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
 		if (opt == PS_OPT_AS_OF) {
 			as_of_arg = optarg;
+		} else if (opt == 1) {
+			outcomes = optarg;
 		} else if (ps_attendance_option(&att, opt, optarg)) {
 			continue;
 		} else if (opt == '?') {
@@ -125,20 +120,37 @@ enum ps_status cmd_participants(int argc, char **argv)
 		fprintf(stderr, "peerstat: participants: %lu rows rejected and skipped (--on-error skip)\n",
 			att.rejects.rejected_rows);
 	}
+	if (outcomes) {
+		if (!(cohort_of = calloc(n ? n : 1, sizeof(*cohort_of)))) {
+			st = PS_ENOMEM;
+			goto done;
+		}
+		for (size_t i = 0; i < n; i++)
+			cohort_of[facts[i].participant] = ps_strmap_key(&att.roster.cohorts, facts[i].cohort);
+		joined = 1;
+		if ((st = ps_outcomes_join_read(&join, &common, outcomes, &att.roster.ids, cohort_of)) != PS_OK)
+			goto done;
+		if (join.unmatched_rows)
+			fprintf(stderr, "peerstat: participants: %lu outcome rows are of participants not in the attendance roll "
+					"(not joined)\n", join.unmatched_rows);
+	}
 	ps_text_put(&out,
 		    "participant_id,cohort,site,enrolled_on,end_on,sessions_scheduled,sessions_attended,attendance_rate,"
 		    "first_attended_on,last_attended_on,never_attended,retention_days,dropped_out,completed,active,engaged,"
-		    "observed_days\n",
+		    "observed_days",
 		    0);
+	if (joined)
+		ps_outcomes_join_header(&join, &out);
+	ps_text_put(&out, "\n", 1);
 	for (size_t i = 0; i < n; i++) {
 		const struct ps_participant_facts *f = &facts[i];
 		char buf[32];
-		put_field(&out, ps_strmap_key(&att.roster.ids, f->participant));
+		ps_text_put_csv_field(&out, ps_strmap_key(&att.roster.ids, f->participant));
 		ps_text_put(&out, ",", 1);
-		put_field(&out, ps_strmap_key(&att.roster.cohorts, f->cohort));
+		ps_text_put_csv_field(&out, ps_strmap_key(&att.roster.cohorts, f->cohort));
 		ps_text_put(&out, ",", 1);
 		if (f->site >= 0)
-			put_field(&out, ps_strmap_key(&att.roster.sites, (size_t)f->site));
+			ps_text_put_csv_field(&out, ps_strmap_key(&att.roster.sites, (size_t)f->site));
 		else
 			ps_text_put(&out, "NA", 2);
 		ps_text_put(&out, ",", 1);
@@ -170,6 +182,8 @@ enum ps_status cmd_participants(int argc, char **argv)
 		put_int(&out, f->engaged);
 		ps_text_put(&out, ",", 1);
 		put_int(&out, f->observed_days);
+		if (joined)
+			ps_outcomes_join_row(&join, f->participant, &out);
 		ps_text_put(&out, "\n", 1);
 	}
 	if (out.failed) {
@@ -181,6 +195,9 @@ done:
 	if (st == PS_ENOMEM)
 		fprintf(stderr, "peerstat: participants: out of memory\n");
 	free(out.buf);
+	if (joined)
+		ps_outcomes_join_release(&join);
+	free(cohort_of);
 	free(facts);
 	ps_attendance_release(&att);
 	ps_common_release(&common);

@@ -397,3 +397,18 @@ enum ps_status ps_read_csv(const struct ps_common *common, const char *path, ps_
 		ps_report_error(common, &err);
 	return st;
 }
+
+void ps_text_put_csv_field(struct ps_text_buf *out, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		ps_text_put(out, s, strlen(s) ? strlen(s) : 0);
+		return;
+	}
+	ps_text_put(out, "\"", 1);
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
+			ps_text_put(out, "\"", 1);
+		ps_text_put(out, p, 1);
+	}
+	ps_text_put(out, "\"", 1);
+}

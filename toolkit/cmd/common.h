@@ -178,6 +178,9 @@ struct ps_text_buf {
 /* Append n bytes of s (n == 0: strlen(s)). Failures are remembered in out->failed. */
 void ps_text_put(struct ps_text_buf *out, const char *s, size_t n);
 
+/* Append s as one CSV field, quoted when it must be (RFC 4180). */
+void ps_text_put_csv_field(struct ps_text_buf *out, const char *s);
+
 /* Write len bytes to -o FILE (atomically) or stdout; reports errors itself. */
 enum ps_status ps_write_text(const struct ps_common *common, const char *text, size_t len);
 
