@@ -8,6 +8,7 @@
  * See docs/methods.md, "Cox proportional hazards".
  */
 #include "peerstat/cox.h"
+#include "peerstat/sort.h"
 
 #include <float.h>
 #include <math.h>
@@ -115,68 +116,62 @@ void ps_cox_data_release(struct ps_cox_data *d)
 
 /* ---- the data, sorted by stratum then time (R: order(strata, time), a stable order) ---- */
 
-struct sorted {
-	size_t n, p;
-	size_t *order;     /* order[k] = original row of sorted position k */
-	double *time;      /* after timefix, sorted */
-	int *event;        /* sorted */
-	int *last;         /* 1 when sorted row k is the last of its stratum (R's newstrat) */
-	int *strat;        /* sorted stratum id (0 when unstratified) */
-	double *tfix;      /* times after timefix, original order */
+/*
+ * The rows in the order the likelihood walks them. ps_cox_fit builds it and keeps it in the
+ * fit (fit->sort), so that ps_cox_zph on the same data does not sort again.
+ */
+struct ps_cox_sort {
+	size_t n;
+	int timefix;            /* the option it was built with */
+	int stratified;         /* strata were given */
+	size_t *order;          /* order[k] = original row of sorted position k */
+	double *time;           /* after timefix, sorted */
+	unsigned char *event;   /* sorted */
+	unsigned char *last;    /* 1 when sorted row k is the last of its stratum (R's newstrat) */
+	double *tfix;           /* times after timefix, original order; NULL when timefix changed
+				   nothing (the caller's times are the fixed times then) */
 };
 
-static void sorted_release(struct sorted *s)
+static void sorted_release(struct ps_cox_sort *s)
 {
 	free(s->order);
 	free(s->time);
 	free(s->event);
 	free(s->last);
-	free(s->strat);
 	free(s->tfix);
 	memset(s, 0, sizeof(*s));
 }
 
-/* qsort has no context argument in C11: the comparison reads these */
-struct sort_key {
-	int strat;
-	double time;
-	size_t row;
-};
-
-static int cmp_key(const void *pa, const void *pb)
-{
-	const struct sort_key *a = pa, *b = pb;
-	if (a->strat != b->strat)
-		return a->strat < b->strat ? -1 : 1;
-	if (a->time != b->time)
-		return a->time < b->time ? -1 : 1;
-	/* ties keep the input order, as R's order() does */
-	return a->row < b->row ? -1 : (a->row > b->row);
-}
-
-static int cmp_double(const void *pa, const void *pb)
-{
-	double a = *(const double *)pa, b = *(const double *)pb;
-	return a < b ? -1 : (a > b);
-}
-
 /*
- * R's aeqSurv(): sort the distinct times; a gap no larger than sqrt(DBL_EPSILON), absolutely
- * or relative to the mean absolute distinct time, ties the two times; each time becomes the
- * smallest time of its tied run. Without this, times computed by floating-point arithmetic
- * (days / 365.25) that R treats as tied would be distinct here.
+ * R's aeqSurv(): the distinct times in increasing order; a gap no larger than
+ * sqrt(DBL_EPSILON), absolutely or relative to the mean absolute distinct time, ties the two
+ * times; each time becomes the smallest time of its tied run. Without this, times computed by
+ * floating-point arithmetic (days / 365.25) that R treats as tied would be distinct here.
+ * order sorts time (stably). Sets *out to a new array of the fixed times in the original
+ * order, or to NULL when no two distinct times are tied (the times stay as they are).
  */
-static enum ps_status timefix(const double *time, size_t n, double *out)
+static enum ps_status timefix(const double *time, const size_t *order, size_t n, double **out)
 {
-	double *y = malloc(n * sizeof(*y));
+	*out = NULL;
+	size_t m = 0, cap = 64;
+	double *y = malloc(cap * sizeof(*y));
 	if (!y)
 		return PS_ENOMEM;
-	memcpy(y, time, n * sizeof(*y));
-	qsort(y, n, sizeof(*y), cmp_double);
-	size_t m = 0;
-	for (size_t i = 0; i < n; i++)
-		if (m == 0 || y[i] != y[m - 1])
-			y[m++] = y[i];
+	for (size_t k = 0; k < n; k++) {
+		double v = time[order[k]];
+		if (m > 0 && v == y[m - 1])
+			continue;
+		if (m == cap) {
+			double *t = realloc(y, 2 * cap * sizeof(*y));
+			if (!t) {
+				free(y);
+				return PS_ENOMEM;
+			}
+			y = t;
+			cap *= 2;
+		}
+		y[m++] = v;
+	}
 	long double sum = 0;
 	for (size_t i = 0; i < m; i++)
 		sum += fabs(y[i]);
@@ -194,9 +189,13 @@ static enum ps_status timefix(const double *time, size_t n, double *out)
 			y[ncut++] = y[i];
 	}
 	if (!any) {
-		memcpy(out, time, n * sizeof(*out));
 		free(y);
 		return PS_OK;
+	}
+	double *fixed = malloc(n * sizeof(*fixed));
+	if (!fixed) {
+		free(y);
+		return PS_ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
 		/* findInterval: the last cut <= time */
@@ -208,9 +207,10 @@ static enum ps_status timefix(const double *time, size_t n, double *out)
 			else
 				hi = mid;
 		}
-		out[i] = y[lo];
+		fixed[i] = y[lo];
 	}
 	free(y);
+	*out = fixed;
 	return PS_OK;
 }
 
@@ -236,45 +236,50 @@ static enum ps_status validate(const double *time, const int *event, const doubl
 	return PS_OK;
 }
 
-static enum ps_status sorted_init(struct sorted *s, const double *time, const int *event, size_t n, size_t p,
+/*
+ * Order the rows by (stratum, time after timefix, row): stable radix sorts, first by time,
+ * then by stratum, which is R's order(strata, time) exactly, ties in input order.
+ */
+static enum ps_status sorted_init(struct ps_cox_sort *s, const double *time, const int *event, size_t n,
 				  const int *strata, int fix, struct ps_error *err)
 {
 	memset(s, 0, sizeof(*s));
 	s->n = n;
-	s->p = p;
+	s->timefix = fix;
+	s->stratified = strata != NULL;
+	const double *tf = time;   /* the times after timefix */
 	s->order = malloc(n * sizeof(*s->order));
 	s->time = malloc(n * sizeof(*s->time));
 	s->event = malloc(n * sizeof(*s->event));
 	s->last = malloc(n * sizeof(*s->last));
-	s->strat = malloc(n * sizeof(*s->strat));
-	s->tfix = malloc(n * sizeof(*s->tfix));
-	struct sort_key *keys = malloc(n * sizeof(*keys));
-	if (!s->order || !s->time || !s->event || !s->last || !s->strat || !s->tfix || !keys)
+	if (!s->order || !s->time || !s->event || !s->last)
+		goto nomem;
+	for (size_t i = 0; i < n; i++)
+		s->order[i] = i;
+	if (ps_sort_order_double(s->order, n, time) != PS_OK)
 		goto nomem;
 	if (fix) {
-		if (timefix(time, n, s->tfix) != PS_OK)
+		if (timefix(time, s->order, n, &s->tfix) != PS_OK)
 			goto nomem;
-	} else {
-		memcpy(s->tfix, time, n * sizeof(*s->tfix));
+		if (s->tfix) {
+			/* times that became equal now tie: order them again, ties by row */
+			tf = s->tfix;
+			for (size_t i = 0; i < n; i++)
+				s->order[i] = i;
+			if (ps_sort_order_double(s->order, n, tf) != PS_OK)
+				goto nomem;
+		}
 	}
-	for (size_t i = 0; i < n; i++) {
-		keys[i].strat = strata ? strata[i] : 0;
-		keys[i].time = s->tfix[i];
-		keys[i].row = i;
-	}
-	qsort(keys, n, sizeof(*keys), cmp_key);
+	if (strata && ps_sort_order_int(s->order, n, strata) != PS_OK)
+		goto nomem;
 	for (size_t k = 0; k < n; k++) {
-		s->order[k] = keys[k].row;
-		s->time[k] = keys[k].time;
-		s->strat[k] = keys[k].strat;
-		s->event[k] = event[keys[k].row];
+		size_t row = s->order[k];
+		s->time[k] = tf[row];
+		s->event[k] = (unsigned char)event[row];
+		s->last[k] = k + 1 == n || (strata && strata[s->order[k + 1]] != strata[row]);
 	}
-	for (size_t k = 0; k < n; k++)
-		s->last[k] = (k + 1 == n) || s->strat[k + 1] != s->strat[k];
-	free(keys);
 	return PS_OK;
 nomem:
-	free(keys);
 	sorted_release(s);
 	return ps_error_set(err, PS_ENOMEM, "out of memory for the cox model (%zu rows)", n);
 }
@@ -375,7 +380,7 @@ static void chol_invert(double *m, int p)
 struct work {
 	int p;
 	int efron;
-	const struct sorted *s;
+	const struct ps_cox_sort *s;
 	const double *x;   /* sorted, centred, scaled: row k at x[k * p] */
 	double *u;         /* p */
 	double *imat;      /* p x p, upper triangle filled */
@@ -386,7 +391,7 @@ struct work {
 static double evaluate(struct work *w, const double *beta)
 {
 	const int p = w->p;
-	const struct sorted *s = w->s;
+	const struct ps_cox_sort *s = w->s;
 	double *u = w->u, *imat = w->imat, *a = w->a, *a2 = w->a2, *cmat = w->cmat, *cmat2 = w->cmat2;
 	double loglik = 0, denom = 0;
 
@@ -526,9 +531,14 @@ void ps_cox_fit_release(struct ps_cox_fit *fit)
 	free(fit->coef);
 	free(fit->var);
 	free(fit->means);
+	if (fit->sort) {
+		sorted_release(fit->sort);
+		free(fit->sort);
+	}
 	fit->coef = NULL;
 	fit->var = NULL;
 	fit->means = NULL;
+	fit->sort = NULL;
 }
 
 /* Is every value of column j in {-1, 0, 1}? R's coxph(nocenter = c(-1, 0, 1)) leaves such
@@ -562,10 +572,16 @@ enum ps_status ps_cox_fit(const double *time, const int *event, const double *x,
 	    !(opt->toler_chol > 0) || !(opt->toler_inf > 0))
 		return ps_error_set(err, PS_EUSAGE, "cox model: invalid options");
 
-	struct sorted s;
-	st = sorted_init(&s, time, event, n, p, strata, opt->timefix, err);
-	if (st != PS_OK)
+	struct ps_cox_sort *sp = malloc(sizeof(*sp));
+	if (!sp)
+		return ps_error_set(err, PS_ENOMEM, "out of memory for the cox model (%zu rows)", n);
+	st = sorted_init(sp, time, event, n, strata, opt->timefix, err);
+	if (st != PS_OK) {
+		free(sp);
 		return st;
+	}
+	fit->sort = sp;   /* kept for ps_cox_zph; freed with the fit */
+	const struct ps_cox_sort *s = sp;
 
 	const int np = (int)p;
 	size_t pp = p * p;
@@ -577,14 +593,13 @@ enum ps_status ps_cox_fit(const double *time, const int *event, const double *x,
 	if (!xs || !scratch || !fit->coef || !fit->var || !fit->means) {
 		free(xs);
 		free(scratch);
-		sorted_release(&s);
 		ps_cox_fit_release(fit);
 		return ps_error_set(err, PS_ENOMEM, "out of memory for the cox model (%zu rows)", n);
 	}
 	double *beta = scratch, *newbeta = beta + p, *scale = newbeta + p, *step = scale + p;
 	double *u0 = step + p;
 	struct work w = {
-		.p = np, .efron = opt->ties == PS_COX_EFRON, .s = &s, .x = xs,
+		.p = np, .efron = opt->ties == PS_COX_EFRON, .s = s, .x = xs,
 		.u = u0 + p, .a = u0 + 2 * p, .a2 = u0 + 3 * p,
 		.imat = u0 + 4 * p, .cmat = u0 + 4 * p + pp, .cmat2 = u0 + 4 * p + 2 * pp,
 	};
@@ -595,11 +610,11 @@ enum ps_status ps_cox_fit(const double *time, const int *event, const double *x,
 	fit->ties = opt->ties;
 	fit->conf_level = opt->conf_level;
 	for (size_t k = 0; k < n; k++)
-		fit->nevent += (size_t)s.event[k];
+		fit->nevent += (size_t)s->event[k];
 
 	/* sorted copy of x, centred and scaled as coxfit6 does (sums in sorted order) */
 	for (size_t k = 0; k < n; k++)
-		memcpy(xs + k * p, x + s.order[k] * p, p * sizeof(*xs));
+		memcpy(xs + k * p, x + s->order[k] * p, p * sizeof(*xs));
 	for (size_t j = 0; j < p; j++) {
 		if (zero_one_column(x, n, p, j)) {
 			scale[j] = 1;
@@ -854,7 +869,6 @@ unscale:
 done:
 	free(xs);
 	free(scratch);
-	sorted_release(&s);
 	return PS_OK;
 }
 
@@ -888,66 +902,78 @@ static double r_mean(const double *v, size_t n)
 	return (double)s;
 }
 
-struct time_event {
-	double time;
-	int event;
-};
-
-static int cmp_time_event(const void *pa, const void *pb)
-{
-	const struct time_event *a = pa, *b = pb;
-	return a->time < b->time ? -1 : (a->time > b->time);
-}
-
 /*
  * g(t) of transform = "km": 1 - S(t-), S the Kaplan-Meier of all rows pooled over strata
- * (survfitKM on the model's y), evaluated just before each row's own time (findInterval with
- * left.open = TRUE). Fills g[i] for every original row i.
+ * (survfitKM on the model's y). The steps: ut[0..m) the distinct times (after timefix) in
+ * increasing order and sb[i] = S just before ut[i]. The rows are walked in time order: the
+ * sorted arrays of s when unstratified, else a sort of the times alone (the order within tied
+ * times does not matter: only the counts per time do). *ut and *sb are new arrays.
  */
-static enum ps_status km_transform(const double *tfix, const int *event, size_t n, double *g)
+static enum ps_status km_steps(const struct ps_cox_sort *s, const double *tf, const int *event, double **ut_out,
+			       double **sb_out, size_t *m_out)
 {
-	struct time_event *te = malloc(n * sizeof(*te));
-	double *ut = malloc(n * sizeof(*ut));     /* distinct times */
-	double *sb = malloc(n * sizeof(*sb));     /* S just before each distinct time */
-	if (!te || !ut || !sb) {
-		free(te);
+	size_t n = s->n;
+	size_t *ord = NULL;
+	if (s->stratified) {
+		ord = malloc(n * sizeof(*ord));
+		if (!ord)
+			return PS_ENOMEM;
+		for (size_t i = 0; i < n; i++)
+			ord[i] = i;
+		if (ps_sort_order_double(ord, n, tf) != PS_OK) {
+			free(ord);
+			return PS_ENOMEM;
+		}
+	}
+#define TIME_AT(k) (ord ? tf[ord[k]] : s->time[k])
+#define EVENT_AT(k) (ord ? event[ord[k]] : s->event[k])
+	size_t m = 0;
+	for (size_t k = 0; k < n; k++)
+		if (k == 0 || TIME_AT(k) != TIME_AT(k - 1))
+			m++;
+	double *ut = malloc(m * sizeof(*ut));
+	double *sb = malloc(m * sizeof(*sb));
+	if (!ut || !sb) {
+		free(ord);
 		free(ut);
 		free(sb);
 		return PS_ENOMEM;
 	}
-	for (size_t i = 0; i < n; i++) {
-		te[i].time = tfix[i];
-		te[i].event = event[i];
-	}
-	qsort(te, n, sizeof(*te), cmp_time_event);
-	size_t m = 0;
+	m = 0;
 	double surv = 1;
 	for (size_t i = 0; i < n;) {
 		size_t j = i, d = 0;
-		while (j < n && te[j].time == te[i].time)
-			d += (size_t)te[j++].event;
-		ut[m] = te[i].time;
+		double t = TIME_AT(i);
+		while (j < n && TIME_AT(j) == t)
+			d += (size_t)EVENT_AT(j++);
+		ut[m] = t;
 		sb[m++] = surv;
 		size_t atrisk = n - i;
 		if (d > 0)
 			surv *= 1 - (double)d / (double)atrisk;
 		i = j;
 	}
-	for (size_t i = 0; i < n; i++) {
-		size_t lo = 0, hi = m;   /* ut[lo] == tfix[i]: binary search */
-		while (hi - lo > 1) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (ut[mid] <= tfix[i])
-				lo = mid;
-			else
-				hi = mid;
-		}
-		g[i] = 1 - sb[lo];
-	}
-	free(te);
-	free(ut);
-	free(sb);
+#undef TIME_AT
+#undef EVENT_AT
+	free(ord);
+	*ut_out = ut;
+	*sb_out = sb;
+	*m_out = m;
 	return PS_OK;
+}
+
+/* 1 - S(t-) for a time t among ut[0..m) (findInterval with left.open = TRUE, at a step) */
+static double km_g(const double *ut, const double *sb, size_t m, double t)
+{
+	size_t lo = 0, hi = m;   /* ut[lo] == t: binary search */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ut[mid] <= t)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return 1 - sb[lo];
 }
 
 /* u' A^-1 u for the k x k row-major A by LU with partial pivoting (R's solve(), LAPACK dgesv) */
@@ -1026,19 +1052,28 @@ enum ps_status ps_cox_zph(const double *time, const int *event, const double *x,
 		return PS_OK;
 	}
 
-	struct sorted s;
-	st = sorted_init(&s, time, event, n, p, strata, opt->timefix, err);
-	if (st != PS_OK) {
-		ps_cox_zph_release(zph);
-		return st;
+	/* the fit's sort of the rows, or our own when the fit does not carry one for these data */
+	struct ps_cox_sort own;
+	memset(&own, 0, sizeof(own));
+	const struct ps_cox_sort *s = fit->sort;
+	if (!s || s->n != n || s->timefix != opt->timefix || s->stratified != (strata != NULL)) {
+		st = sorted_init(&own, time, event, n, strata, opt->timefix, err);
+		if (st != PS_OK) {
+			ps_cox_zph_release(zph);
+			return st;
+		}
+		s = &own;
 	}
-	size_t m2 = 2 * m;
+	size_t m2 = 2 * m, nut = 0;
 	size_t *col = malloc(m * sizeof(*col));            /* kept covariates */
-	double *g = malloc(n * sizeof(*g));                /* centred g(t) per original row */
-	double *eta = malloc(n * sizeof(*eta));            /* linear predictor per original row */
-	double *xc = malloc(n * m * sizeof(*xc));          /* kept columns, centred, original order */
+	double *cmean = malloc(m * sizeof(*cmean));        /* their plain means */
+	double *coef = malloc(p * sizeof(*coef));          /* beta, 0 for aliased covariates */
+	double *xi = malloc(m * sizeof(*xi));              /* one row's kept columns, centred */
+	double *gev = NULL;                                /* g(t) of the event rows, input order */
+	double *ut = NULL, *sb = NULL;                     /* the Kaplan-Meier steps of g(t) */
 	double *buf = calloc(4 * m + 2 * m * m + m2 + m2 * m2 + (m + 1) * (m + 1) + m2, sizeof(*buf));
-	if (!col || !g || !eta || !xc || !buf || km_transform(s.tfix, event, n, g) != PS_OK) {
+	const double *tf = s->tfix ? s->tfix : time;       /* times after timefix, input order */
+	if (!col || !cmean || !coef || !xi || !buf || km_steps(s, tf, event, &ut, &sb, &nut) != PS_OK) {
 		st = ps_error_set(err, PS_ENOMEM, "out of memory for the proportional-hazards test");
 		goto out;
 	}
@@ -1049,63 +1084,70 @@ enum ps_status ps_cox_zph(const double *time, const int *event, const double *x,
 		if (fit->coef[j].state == PS_COX_COEF_OK)
 			col[k++] = j;
 
-	/* centre g over the events (all event rows, in input order) */
+	/* centre g over the events (all event rows, in input order: R's mean() of them) */
+	double gm;
 	{
 		size_t ne = 0;
 		for (size_t i = 0; i < n; i++)
-			if (event[i])
-				eta[ne++] = g[i];   /* eta as scratch */
-		double gm = r_mean(eta, ne);
-		for (size_t i = 0; i < n; i++)
-			g[i] -= gm;
-	}
-	/* R's linear.predictors: x beta - sum(beta * means), beta 0 for aliased covariates */
-	{
-		double off = 0;
-		for (size_t j = 0; j < p; j++)
-			if (fit->coef[j].state == PS_COX_COEF_OK)
-				off += fit->coef[j].coef * fit->means[j];
-		for (size_t i = 0; i < n; i++) {
-			double e = 0;
-			for (size_t j = 0; j < p; j++)
-				if (fit->coef[j].state == PS_COX_COEF_OK)
-					e += x[i * p + j] * fit->coef[j].coef;
-			eta[i] = e - off;
+			ne += (size_t)event[i];
+		gev = malloc((ne ? ne : 1) * sizeof(*gev));
+		if (!gev) {
+			st = ps_error_set(err, PS_ENOMEM, "out of memory for the proportional-hazards test");
+			goto out;
 		}
+		ne = 0;
+		for (size_t i = 0; i < n; i++)
+			if (event[i])
+				gev[ne++] = km_g(ut, sb, nut, tf[i]);
+		gm = r_mean(gev, ne);
+		free(gev);
+		gev = NULL;
+	}
+	/*
+	 * R's linear.predictors: x beta - sum(beta * means), beta 0 for aliased covariates; each
+	 * row's is computed where the row is used, with the same operations in the same order.
+	 */
+	double off = 0;
+	for (size_t j = 0; j < p; j++) {
+		int ok = fit->coef[j].state == PS_COX_COEF_OK;
+		coef[j] = ok ? fit->coef[j].coef : 0;
+		if (ok)
+			off += fit->coef[j].coef * fit->means[j];
 	}
 	/* zph1 recentres the kept columns by their plain means */
 	for (size_t k = 0; k < m; k++) {
 		double t = 0;
 		for (size_t i = 0; i < n; i++)
 			t += x[i * p + col[k]];
-		t /= (double)n;
-		for (size_t i = 0; i < n; i++)
-			xc[i * m + k] = x[i * p + col[k]] - t;
+		cmean[k] = t / (double)n;
 	}
 
 	/* score and information of (beta, g(t) beta) at (beta-hat, 0), backwards in time */
 	const int efron = fit->ties == PS_COX_EFRON;   /* the fit's method, as R's fit$method */
 	double denom = 0;
-	int cstrat = 0, first = 1;
 	for (ptrdiff_t ip = (ptrdiff_t)n - 1; ip >= 0;) {
-		size_t person = s.order[ip];
-		if (first || s.strat[ip] != cstrat) {
-			first = 0;
-			cstrat = s.strat[ip];
+		if (s->last[ip]) {
+			/* a new stratum (the first one met going backwards included) */
 			denom = 0;
 			memset(a, 0, m * sizeof(*a));
 			memset(cmat, 0, m * m * sizeof(*cmat));
 		}
-		double dtime = s.time[ip];
-		double timewt = g[person];
+		double dtime = s->time[ip];
+		double timewt = km_g(ut, sb, nut, dtime) - gm;
 		double ndead = 0, deadwt = 0, denom2 = 0;
-		for (; ip >= 0; ip--) {
-			person = s.order[ip];
-			if (s.time[ip] != dtime || s.strat[ip] != cstrat)
-				break;
-			const double *xi = xc + person * m;
-			double risk = exp(eta[person]);
-			if (s.event[ip] == 0) {
+		for (ptrdiff_t start = ip; ip >= 0; ip--) {
+			if (ip != start && (s->time[ip] != dtime || s->last[ip]))
+				break;   /* the next time, or the next stratum */
+			size_t person = s->order[ip];
+			const double *xrow = x + person * p;
+			double e = 0;
+			for (size_t j = 0; j < p; j++)
+				if (fit->coef[j].state == PS_COX_COEF_OK)
+					e += xrow[j] * coef[j];
+			double risk = exp(e - off);
+			for (size_t k = 0; k < m; k++)
+				xi[k] = xrow[col[k]] - cmean[k];
+			if (s->event[ip] == 0) {
 				denom += risk;
 				for (size_t i = 0; i < m; i++) {
 					a[i] += risk * xi[i];
@@ -1219,11 +1261,14 @@ enum ps_status ps_cox_zph(const double *time, const int *event, const double *x,
 	st = PS_OK;
 out:
 	free(col);
-	free(g);
-	free(eta);
-	free(xc);
+	free(cmean);
+	free(coef);
+	free(xi);
+	free(gev);
+	free(ut);
+	free(sb);
 	free(buf);
-	sorted_release(&s);
+	sorted_release(&own);
 	if (st != PS_OK)
 		ps_cox_zph_release(zph);
 	return st;

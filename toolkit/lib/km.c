@@ -53,6 +53,7 @@ static void collapse(struct ps_surv_table *t)
 		}
 	}
 	t->n_rows = w;
+	t->n_sorted = w;
 	t->finished = 1;
 }
 
@@ -78,27 +79,50 @@ static enum ps_status make_room(struct ps_surv_table *t)
 	return PS_OK;
 }
 
+/* The entry of time in the sorted prefix rows[0..n_sorted), or NULL. */
+static struct ps_surv_count *find_sorted(struct ps_surv_table *t, double time)
+{
+	size_t lo = 0, hi = t->n_sorted;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->rows[mid].time < time)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < t->n_sorted && t->rows[lo].time == time ? &t->rows[lo] : NULL;
+}
+
+/*
+ * Count n_event events and n_censor censorings at time. A time already in the sorted prefix
+ * is counted there (the common case: many rows, few distinct times); a new one is appended,
+ * and the prefix grows with it when it comes after the last time (input sorted by time).
+ * Counts are integers, so where a row is counted never changes the table.
+ */
 static enum ps_status add_count(struct ps_surv_table *t, double time, size_t n_event, size_t n_censor)
 {
-	enum ps_status st = make_room(t);
-	if (st != PS_OK)
-		return st;
-	/* appending keeps the order only if strictly after the last (an equal time merges here) */
-	if (t->n_rows > 0 && t->finished) {
-		struct ps_surv_count *last = &t->rows[t->n_rows - 1];
-		if (last->time == time) {
-			last->n_event += n_event;
-			last->n_censor += n_censor;
-			goto counted;
-		}
-		if (last->time > time)
-			t->finished = 0;
+	struct ps_surv_count *c = find_sorted(t, time);
+	if (!c) {
+		size_t before = t->n_sorted;
+		enum ps_status st = make_room(t);
+		if (st != PS_OK)
+			return st;
+		if (t->n_sorted != before)
+			c = find_sorted(t, time);   /* the collapse may have brought time into the prefix */
 	}
-	t->rows[t->n_rows].time = time;
-	t->rows[t->n_rows].n_event = n_event;
-	t->rows[t->n_rows].n_censor = n_censor;
-	t->n_rows++;
-counted:
+	if (c) {
+		c->n_event += n_event;
+		c->n_censor += n_censor;
+	} else {
+		c = &t->rows[t->n_rows];
+		c->time = time;
+		c->n_event = n_event;
+		c->n_censor = n_censor;
+		if (t->n_sorted == t->n_rows && (t->n_rows == 0 || t->rows[t->n_rows - 1].time < time))
+			t->n_sorted++;
+		t->n_rows++;
+		t->finished = t->n_sorted == t->n_rows;
+	}
 	t->n_obs += n_event + n_censor;
 	t->n_events += n_event;
 	return PS_OK;
