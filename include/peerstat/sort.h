@@ -21,6 +21,9 @@
  */
 uint64_t ps_sort_key_double(double v);
 
+/* The double whose key this is (the inverse of ps_sort_key_double; 0 comes back as +0). */
+double ps_sort_key_to_double(uint64_t key);
+
 /* A key that orders as the int does (INT_MIN lowest). */
 uint64_t ps_sort_key_int(int v);
 

@@ -73,6 +73,12 @@ START_TEST(keys_order_as_the_values)
 			ck_assert_int_eq(a == b, v[i] == v[j]);
 		}
 	ck_assert(ps_sort_key_double(-0.0) == ps_sort_key_double(0.0));
+	for (size_t i = 0; i < n; i++) {
+		double back = ps_sort_key_to_double(ps_sort_key_double(v[i]));
+		ck_assert(memcmp(&back, &v[i], sizeof(back)) == 0);
+	}
+	double zero = ps_sort_key_to_double(ps_sort_key_double(-0.0));
+	ck_assert(zero == 0 && !signbit(zero));
 	const int w[] = {INT_MIN, -70000, -1, 0, 1, 65536, INT_MAX};
 	for (size_t i = 0; i < 7; i++)
 		for (size_t j = 0; j < 7; j++)

@@ -80,8 +80,9 @@ enum ps_status ps_cox_data_add(struct ps_cox_data *d, double time, int event, co
 	d->time[d->n] = time;
 	d->event[d->n] = event;
 	d->strata[d->n] = stratum;
-	if (d->p)
-		memcpy(d->x + d->n * d->p, x, d->p * sizeof(*x));
+	/* a loop, not memcpy: p is small, and a call per row shows at a million rows */
+	for (size_t j = 0; j < d->p; j++)
+		d->x[d->n * d->p + j] = x[j];
 	d->n++;
 	return PS_OK;
 }
@@ -125,11 +126,13 @@ struct ps_cox_sort {
 	int timefix;            /* the option it was built with */
 	int stratified;         /* strata were given */
 	size_t *order;          /* order[k] = original row of sorted position k */
-	double *time;           /* after timefix, sorted */
+	double *time;           /* after timefix, sorted (a zero time may have lost its sign) */
 	unsigned char *event;   /* sorted */
 	unsigned char *last;    /* 1 when sorted row k is the last of its stratum (R's newstrat) */
 	double *tfix;           /* times after timefix, original order; NULL when timefix changed
 				   nothing (the caller's times are the fixed times then) */
+	double *ut;             /* the distinct times after timefix, increasing */
+	size_t nut;
 };
 
 static void sorted_release(struct ps_cox_sort *s)
@@ -139,77 +142,61 @@ static void sorted_release(struct ps_cox_sort *s)
 	free(s->event);
 	free(s->last);
 	free(s->tfix);
+	free(s->ut);
 	memset(s, 0, sizeof(*s));
 }
 
 /*
- * R's aeqSurv(): the distinct times in increasing order; a gap no larger than
+ * R's aeqSurv() given the distinct times y[0..m) in increasing order: a gap no larger than
  * sqrt(DBL_EPSILON), absolutely or relative to the mean absolute distinct time, ties the two
  * times; each time becomes the smallest time of its tied run. Without this, times computed by
  * floating-point arithmetic (days / 365.25) that R treats as tied would be distinct here.
- * order sorts time (stably). Sets *out to a new array of the fixed times in the original
- * order, or to NULL when no two distinct times are tied (the times stay as they are).
+ * Sets *out to a new array of the n fixed times in the original order, or to NULL when no two
+ * distinct times are tied (the times stay as they are).
  */
-static enum ps_status timefix(const double *time, const size_t *order, size_t n, double **out)
+static enum ps_status timefix(const double *y, size_t m, const double *time, size_t n, double **out)
 {
 	*out = NULL;
-	size_t m = 0, cap = 64;
-	double *y = malloc(cap * sizeof(*y));
-	if (!y)
-		return PS_ENOMEM;
-	for (size_t k = 0; k < n; k++) {
-		double v = time[order[k]];
-		if (m > 0 && v == y[m - 1])
-			continue;
-		if (m == cap) {
-			double *t = realloc(y, 2 * cap * sizeof(*y));
-			if (!t) {
-				free(y);
-				return PS_ENOMEM;
-			}
-			y = t;
-			cap *= 2;
-		}
-		y[m++] = v;
-	}
 	long double sum = 0;
 	for (size_t i = 0; i < m; i++)
 		sum += fabs(y[i]);
 	double meanabs = (double)(sum / m);
 	double tol = sqrt(DBL_EPSILON);
-	/* cuts: keep y[0] and every y[i] whose gap to y[i-1] is not tied */
-	size_t ncut = 1;
 	int any = 0;
+	for (size_t i = 1; i < m && !any; i++) {
+		double dy = y[i] - y[i - 1];
+		any = dy <= tol || dy / meanabs <= tol;
+	}
+	if (!any)
+		return PS_OK;
+	/* cuts: y[0] and every y[i] whose gap to y[i-1] is not tied */
+	double *cut = malloc(m * sizeof(*cut));
+	double *fixed = malloc(n * sizeof(*fixed));
+	if (!cut || !fixed) {
+		free(cut);
+		free(fixed);
+		return PS_ENOMEM;
+	}
+	size_t ncut = 1;
+	cut[0] = y[0];
 	for (size_t i = 1; i < m; i++) {
 		double dy = y[i] - y[i - 1];
-		int tied = dy <= tol || dy / meanabs <= tol;
-		if (tied)
-			any = 1;
-		else
-			y[ncut++] = y[i];
-	}
-	if (!any) {
-		free(y);
-		return PS_OK;
-	}
-	double *fixed = malloc(n * sizeof(*fixed));
-	if (!fixed) {
-		free(y);
-		return PS_ENOMEM;
+		if (!(dy <= tol || dy / meanabs <= tol))
+			cut[ncut++] = y[i];
 	}
 	for (size_t i = 0; i < n; i++) {
 		/* findInterval: the last cut <= time */
 		size_t lo = 0, hi = ncut;
 		while (hi - lo > 1) {
 			size_t mid = lo + (hi - lo) / 2;
-			if (y[mid] <= time[i])
+			if (cut[mid] <= time[i])
 				lo = mid;
 			else
 				hi = mid;
 		}
-		fixed[i] = y[lo];
+		fixed[i] = cut[lo];
 	}
-	free(y);
+	free(cut);
 	*out = fixed;
 	return PS_OK;
 }
@@ -236,9 +223,51 @@ static enum ps_status validate(const double *time, const int *event, const doubl
 	return PS_OK;
 }
 
+/* A row during the sort: its key, and row * 2 + event. */
+struct sort_rec {
+	uint64_t key;
+	size_t tag;
+};
+
+static uint64_t sort_rec_key(const void *elem, const void *ctx)
+{
+	(void)ctx;
+	return ((const struct sort_rec *)elem)->key;
+}
+
 /*
- * Order the rows by (stratum, time after timefix, row): stable radix sorts, first by time,
- * then by stratum, which is R's order(strata, time) exactly, ties in input order.
+ * Sort the records by time (their keys from tf) and list the distinct times in s->ut. The
+ * records carry the row and its event, so the sort reads the data once, in input order.
+ */
+static enum ps_status sort_by_time(struct ps_cox_sort *s, struct sort_rec *rec, const double *tf, const int *event)
+{
+	size_t n = s->n;
+	for (size_t i = 0; i < n; i++) {
+		rec[i].key = ps_sort_key_double(tf[i]);
+		rec[i].tag = i * 2 + (size_t)(event[i] != 0);
+	}
+	if (ps_sort_radix(rec, n, sizeof(*rec), sort_rec_key, NULL, 64) != PS_OK)
+		return PS_ENOMEM;
+	size_t m = 0;
+	for (size_t k = 0; k < n; k++)
+		m += k == 0 || rec[k].key != rec[k - 1].key;
+	free(s->ut);
+	s->ut = malloc(m * sizeof(*s->ut));
+	if (!s->ut)
+		return PS_ENOMEM;
+	s->nut = m;
+	m = 0;
+	for (size_t k = 0; k < n; k++)
+		if (k == 0 || rec[k].key != rec[k - 1].key)
+			s->ut[m++] = ps_sort_key_to_double(rec[k].key);
+	return PS_OK;
+}
+
+/*
+ * Order the rows by (stratum, time after timefix, row), which is R's order(strata, time)
+ * exactly, ties in input order: a stable radix sort by time, then, with strata, a stable one
+ * by (stratum, rank of the time). Equal times compare equal whatever the sign of a zero, and
+ * the times are only ever compared, so a zero's sign does not matter.
  */
 static enum ps_status sorted_init(struct ps_cox_sort *s, const double *time, const int *event, size_t n,
 				  const int *strata, int fix, struct ps_error *err)
@@ -247,39 +276,53 @@ static enum ps_status sorted_init(struct ps_cox_sort *s, const double *time, con
 	s->n = n;
 	s->timefix = fix;
 	s->stratified = strata != NULL;
-	const double *tf = time;   /* the times after timefix */
+	struct sort_rec *rec = malloc(n * sizeof(*rec));
+	if (!rec || sort_by_time(s, rec, time, event) != PS_OK)
+		goto nomem;
+	if (fix) {
+		if (timefix(s->ut, s->nut, time, n, &s->tfix) != PS_OK)
+			goto nomem;
+		/* times that became equal now tie: sort again, ties by row */
+		if (s->tfix && sort_by_time(s, rec, s->tfix, event) != PS_OK)
+			goto nomem;
+	}
+	if (strata) {
+		if (s->nut > UINT32_MAX) {
+			free(rec);
+			sorted_release(s);
+			return ps_error_set(err, PS_ENOMEM, "cox model: more than 2^32 distinct times with strata");
+		}
+		uint64_t rank = 0, prev = rec[0].key;
+		for (size_t k = 0; k < n; k++) {
+			if (rec[k].key != prev)
+				rank++;
+			prev = rec[k].key;
+			rec[k].key = ps_sort_key_int(strata[rec[k].tag / 2]) << 32 | rank;
+		}
+		if (ps_sort_radix(rec, n, sizeof(*rec), sort_rec_key, NULL, 64) != PS_OK)
+			goto nomem;
+	}
 	s->order = malloc(n * sizeof(*s->order));
 	s->time = malloc(n * sizeof(*s->time));
 	s->event = malloc(n * sizeof(*s->event));
 	s->last = malloc(n * sizeof(*s->last));
 	if (!s->order || !s->time || !s->event || !s->last)
 		goto nomem;
-	for (size_t i = 0; i < n; i++)
-		s->order[i] = i;
-	if (ps_sort_order_double(s->order, n, time) != PS_OK)
-		goto nomem;
-	if (fix) {
-		if (timefix(time, s->order, n, &s->tfix) != PS_OK)
-			goto nomem;
-		if (s->tfix) {
-			/* times that became equal now tie: order them again, ties by row */
-			tf = s->tfix;
-			for (size_t i = 0; i < n; i++)
-				s->order[i] = i;
-			if (ps_sort_order_double(s->order, n, tf) != PS_OK)
-				goto nomem;
+	for (size_t k = 0; k < n; k++) {
+		s->order[k] = rec[k].tag / 2;
+		s->event[k] = (unsigned char)(rec[k].tag % 2);
+		if (strata) {
+			s->time[k] = s->ut[rec[k].key & UINT32_MAX];
+			s->last[k] = k + 1 == n || rec[k + 1].key >> 32 != rec[k].key >> 32;
+		} else {
+			s->time[k] = ps_sort_key_to_double(rec[k].key);
+			s->last[k] = k + 1 == n;
 		}
 	}
-	if (strata && ps_sort_order_int(s->order, n, strata) != PS_OK)
-		goto nomem;
-	for (size_t k = 0; k < n; k++) {
-		size_t row = s->order[k];
-		s->time[k] = tf[row];
-		s->event[k] = (unsigned char)event[row];
-		s->last[k] = k + 1 == n || (strata && strata[s->order[k + 1]] != strata[row]);
-	}
+	free(rec);
 	return PS_OK;
 nomem:
+	free(rec);
 	sorted_release(s);
 	return ps_error_set(err, PS_ENOMEM, "out of memory for the cox model (%zu rows)", n);
 }
@@ -375,6 +418,39 @@ static void chol_invert(double *m, int p)
 	}
 }
 
+/* ---- exp() of the linear predictor ----
+ * With a group indicator and a few discrete covariates the linear predictor takes only a few
+ * values, and exp() of a million of them is a large part of a fit. exp() is a function of its
+ * argument alone, so remembering recent results in a small direct-mapped table returns the
+ * very double exp() would: the figures do not change by a bit. Empty slots hold NaN, which
+ * equals nothing (-0 and +0 may share a slot: their exp() is the same 1).
+ */
+#define EXP_CACHE_BITS 8
+
+struct exp_cache {
+	double in[1 << EXP_CACHE_BITS];
+	double out[1 << EXP_CACHE_BITS];
+};
+
+static void exp_cache_init(struct exp_cache *c)
+{
+	for (size_t i = 0; i < (size_t)1 << EXP_CACHE_BITS; i++)
+		c->in[i] = NAN;
+}
+
+static double exp_cached(struct exp_cache *c, double v)
+{
+	uint64_t u;
+	memcpy(&u, &v, sizeof(u));
+	size_t h = (size_t)((u * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - EXP_CACHE_BITS));
+	if (c->in[h] == v)
+		return c->out[h];
+	double r = exp(v);
+	c->in[h] = v;
+	c->out[h] = r;
+	return r;
+}
+
 /* ---- one evaluation of the log partial likelihood, score and information (coxfit6_iter) ---- */
 
 struct work {
@@ -386,6 +462,7 @@ struct work {
 	double *imat;      /* p x p, upper triangle filled */
 	double *a, *a2;    /* p */
 	double *cmat, *cmat2;   /* p x p, lower triangle used */
+	struct exp_cache ec;
 };
 
 static double evaluate(struct work *w, const double *beta)
@@ -418,7 +495,7 @@ static double evaluate(struct work *w, const double *beta)
 			double zbeta = 0;
 			for (int i = 0; i < p; i++)
 				zbeta += beta[i] * xi[i];
-			double risk = exp(zbeta);
+			double risk = exp_cached(&w->ec, zbeta);
 			if (s->event[person] == 0) {
 				denom += risk;
 				for (int i = 0; i < p; i++) {
@@ -604,6 +681,7 @@ enum ps_status ps_cox_fit(const double *time, const int *event, const double *x,
 		.imat = u0 + 4 * p, .cmat = u0 + 4 * p + pp, .cmat2 = u0 + 4 * p + 2 * pp,
 	};
 	double *imat = w.imat, *u = w.u;
+	exp_cache_init(&w.ec);
 
 	fit->n = n;
 	fit->p = p;
@@ -902,70 +980,10 @@ static double r_mean(const double *v, size_t n)
 	return (double)s;
 }
 
-/*
- * g(t) of transform = "km": 1 - S(t-), S the Kaplan-Meier of all rows pooled over strata
- * (survfitKM on the model's y). The steps: ut[0..m) the distinct times (after timefix) in
- * increasing order and sb[i] = S just before ut[i]. The rows are walked in time order: the
- * sorted arrays of s when unstratified, else a sort of the times alone (the order within tied
- * times does not matter: only the counts per time do). *ut and *sb are new arrays.
- */
-static enum ps_status km_steps(const struct ps_cox_sort *s, const double *tf, const int *event, double **ut_out,
-			       double **sb_out, size_t *m_out)
+/* The index of t among ut[0..m) (findInterval: the last ut <= t) */
+static size_t find_time(const double *ut, size_t m, double t)
 {
-	size_t n = s->n;
-	size_t *ord = NULL;
-	if (s->stratified) {
-		ord = malloc(n * sizeof(*ord));
-		if (!ord)
-			return PS_ENOMEM;
-		for (size_t i = 0; i < n; i++)
-			ord[i] = i;
-		if (ps_sort_order_double(ord, n, tf) != PS_OK) {
-			free(ord);
-			return PS_ENOMEM;
-		}
-	}
-#define TIME_AT(k) (ord ? tf[ord[k]] : s->time[k])
-#define EVENT_AT(k) (ord ? event[ord[k]] : s->event[k])
-	size_t m = 0;
-	for (size_t k = 0; k < n; k++)
-		if (k == 0 || TIME_AT(k) != TIME_AT(k - 1))
-			m++;
-	double *ut = malloc(m * sizeof(*ut));
-	double *sb = malloc(m * sizeof(*sb));
-	if (!ut || !sb) {
-		free(ord);
-		free(ut);
-		free(sb);
-		return PS_ENOMEM;
-	}
-	m = 0;
-	double surv = 1;
-	for (size_t i = 0; i < n;) {
-		size_t j = i, d = 0;
-		double t = TIME_AT(i);
-		while (j < n && TIME_AT(j) == t)
-			d += (size_t)EVENT_AT(j++);
-		ut[m] = t;
-		sb[m++] = surv;
-		size_t atrisk = n - i;
-		if (d > 0)
-			surv *= 1 - (double)d / (double)atrisk;
-		i = j;
-	}
-#undef TIME_AT
-#undef EVENT_AT
-	free(ord);
-	*ut_out = ut;
-	*sb_out = sb;
-	*m_out = m;
-	return PS_OK;
-}
-
-/* 1 - S(t-) for a time t among ut[0..m) (findInterval with left.open = TRUE, at a step) */
-static double km_g(const double *ut, const double *sb, size_t m, double t)
-{
-	size_t lo = 0, hi = m;   /* ut[lo] == t: binary search */
+	size_t lo = 0, hi = m;
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (ut[mid] <= t)
@@ -973,7 +991,51 @@ static double km_g(const double *ut, const double *sb, size_t m, double t)
 		else
 			hi = mid;
 	}
-	return 1 - sb[lo];
+	return lo;
+}
+
+/*
+ * g(t) of transform = "km": 1 - S(t-), S the Kaplan-Meier of all rows pooled over strata
+ * (survfitKM on the model's y). Fills sb[i] = S just before s->ut[i]. Only the numbers of rows
+ * and events at each distinct time matter, so they are counted from the sorted rows, stratum
+ * by stratum; the products are then taken in increasing time, as R does.
+ */
+static enum ps_status km_steps(const struct ps_cox_sort *s, double *sb)
+{
+	size_t m = s->nut;
+	size_t *rows = calloc(m ? m : 1, sizeof(*rows)), *deaths = calloc(m ? m : 1, sizeof(*deaths));
+	if (!rows || !deaths) {
+		free(rows);
+		free(deaths);
+		return PS_ENOMEM;
+	}
+	for (size_t k = 0; k < s->n;) {
+		size_t r = find_time(s->ut, m, s->time[k]);
+		size_t j = k;
+		do {
+			deaths[r] += s->event[j];
+			rows[r]++;
+		} while (!s->last[j++] && j < s->n && s->time[j] == s->time[k]);
+		k = j;
+	}
+	double surv = 1;
+	size_t before = 0;   /* rows at earlier times */
+	for (size_t r = 0; r < m; r++) {
+		sb[r] = surv;
+		size_t atrisk = s->n - before;
+		if (deaths[r] > 0)
+			surv *= 1 - (double)deaths[r] / (double)atrisk;
+		before += rows[r];
+	}
+	free(rows);
+	free(deaths);
+	return PS_OK;
+}
+
+/* 1 - S(t-) for a time t among ut[0..m) (findInterval with left.open = TRUE, at a step) */
+static double km_g(const double *ut, const double *sb, size_t m, double t)
+{
+	return 1 - sb[find_time(ut, m, t)];
 }
 
 /* u' A^-1 u for the k x k row-major A by LU with partial pivoting (R's solve(), LAPACK dgesv) */
@@ -1064,16 +1126,17 @@ enum ps_status ps_cox_zph(const double *time, const int *event, const double *x,
 		}
 		s = &own;
 	}
-	size_t m2 = 2 * m, nut = 0;
+	size_t m2 = 2 * m, nut = s->nut;
 	size_t *col = malloc(m * sizeof(*col));            /* kept covariates */
 	double *cmean = malloc(m * sizeof(*cmean));        /* their plain means */
 	double *coef = malloc(p * sizeof(*coef));          /* beta, 0 for aliased covariates */
 	double *xi = malloc(m * sizeof(*xi));              /* one row's kept columns, centred */
 	double *gev = NULL;                                /* g(t) of the event rows, input order */
-	double *ut = NULL, *sb = NULL;                     /* the Kaplan-Meier steps of g(t) */
+	const double *ut = s->ut;
+	double *sb = malloc((nut ? nut : 1) * sizeof(*sb)); /* the Kaplan-Meier steps of g(t) */
 	double *buf = calloc(4 * m + 2 * m * m + m2 + m2 * m2 + (m + 1) * (m + 1) + m2, sizeof(*buf));
 	const double *tf = s->tfix ? s->tfix : time;       /* times after timefix, input order */
-	if (!col || !cmean || !coef || !xi || !buf || km_steps(s, tf, event, &ut, &sb, &nut) != PS_OK) {
+	if (!col || !cmean || !coef || !xi || !buf || !sb || km_steps(s, sb) != PS_OK) {
 		st = ps_error_set(err, PS_ENOMEM, "out of memory for the proportional-hazards test");
 		goto out;
 	}
@@ -1125,6 +1188,8 @@ enum ps_status ps_cox_zph(const double *time, const int *event, const double *x,
 	/* score and information of (beta, g(t) beta) at (beta-hat, 0), backwards in time */
 	const int efron = fit->ties == PS_COX_EFRON;   /* the fit's method, as R's fit$method */
 	double denom = 0;
+	struct exp_cache ec;
+	exp_cache_init(&ec);
 	for (ptrdiff_t ip = (ptrdiff_t)n - 1; ip >= 0;) {
 		if (s->last[ip]) {
 			/* a new stratum (the first one met going backwards included) */
@@ -1144,7 +1209,7 @@ enum ps_status ps_cox_zph(const double *time, const int *event, const double *x,
 			for (size_t j = 0; j < p; j++)
 				if (fit->coef[j].state == PS_COX_COEF_OK)
 					e += xrow[j] * coef[j];
-			double risk = exp(e - off);
+			double risk = exp_cached(&ec, e - off);
 			for (size_t k = 0; k < m; k++)
 				xi[k] = xrow[col[k]] - cmean[k];
 			if (s->event[ip] == 0) {
@@ -1265,7 +1330,6 @@ out:
 	free(coef);
 	free(xi);
 	free(gev);
-	free(ut);
 	free(sb);
 	free(buf);
 	sorted_release(&own);

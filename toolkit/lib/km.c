@@ -79,18 +79,23 @@ static enum ps_status make_room(struct ps_surv_table *t)
 	return PS_OK;
 }
 
-/* The entry of time in the sorted prefix rows[0..n_sorted), or NULL. */
+/*
+ * The entry of time in the sorted prefix rows[0..n_sorted), or NULL. The search halves a
+ * window without branching on the comparison (a conditional move), since random times would
+ * mispredict every step.
+ */
 static struct ps_surv_count *find_sorted(struct ps_surv_table *t, double time)
 {
-	size_t lo = 0, hi = t->n_sorted;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (t->rows[mid].time < time)
-			lo = mid + 1;
-		else
-			hi = mid;
+	size_t len = t->n_sorted;
+	if (len == 0)
+		return NULL;
+	struct ps_surv_count *base = t->rows;
+	while (len > 1) {
+		size_t half = len / 2;
+		base = base[half - 1].time < time ? base + half : base;
+		len -= half;
 	}
-	return lo < t->n_sorted && t->rows[lo].time == time ? &t->rows[lo] : NULL;
+	return base->time == time ? base : NULL;
 }
 
 /*

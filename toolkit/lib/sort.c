@@ -20,6 +20,14 @@ uint64_t ps_sort_key_double(double v)
 	return (u >> 63) ? ~u : u | ((uint64_t)1 << 63);
 }
 
+double ps_sort_key_to_double(uint64_t key)
+{
+	uint64_t u = (key >> 63) ? key & ~((uint64_t)1 << 63) : ~key;
+	double v;
+	memcpy(&v, &u, sizeof(v));
+	return v;
+}
+
 uint64_t ps_sort_key_int(int v)
 {
 	return (uint64_t)((uint32_t)v ^ UINT32_C(0x80000000));
