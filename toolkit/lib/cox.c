@@ -223,6 +223,170 @@ static enum ps_status validate(const double *time, const int *event, const doubl
 	return PS_OK;
 }
 
+/* The sorted arrays, allocated once (a second sort after timefix reuses them). */
+static enum ps_status alloc_sorted(struct ps_cox_sort *s)
+{
+	size_t n = s->n;
+	if (!s->order)
+		s->order = malloc(n * sizeof(*s->order));
+	if (!s->time)
+		s->time = malloc(n * sizeof(*s->time));
+	if (!s->event)
+		s->event = malloc(n * sizeof(*s->event));
+	if (!s->last)
+		s->last = malloc(n * sizeof(*s->last));
+	return s->order && s->time && s->event && s->last ? PS_OK : PS_ENOMEM;
+}
+
+/* The distinct times in increasing order from keys[0..m) sorted by key, into s->ut. */
+static enum ps_status set_distinct_times(struct ps_cox_sort *s, const uint64_t *keys, size_t m)
+{
+	size_t d = 0;
+	for (size_t k = 0; k < m; k++)
+		d += k == 0 || keys[k] != keys[k - 1];
+	free(s->ut);
+	s->ut = malloc((d ? d : 1) * sizeof(*s->ut));
+	if (!s->ut)
+		return PS_ENOMEM;
+	s->nut = d;
+	d = 0;
+	for (size_t k = 0; k < m; k++)
+		if (k == 0 || keys[k] != keys[k - 1])
+			s->ut[d++] = ps_sort_key_to_double(keys[k]);
+	return PS_OK;
+}
+
+/* ---- the common case: few distinct (stratum, time) pairs, a counting sort ----
+ * Follow-up in days and a few sites give a few thousand distinct pairs among a million rows.
+ * The pairs go into a small hash table with their counts; sorted, they give each pair's first
+ * position, and one more pass in input order puts every row in place: stable, so ties stay in
+ * input order, and the data are read twice in order and written once.
+ */
+#define FEW_MAX ((size_t)1 << 16)   /* more distinct pairs than this: the radix sort */
+
+struct few_slot {
+	uint64_t tkey;     /* ps_sort_key_double of the time */
+	int strat;
+	int used;
+	size_t count;      /* rows with this pair; then the next position to fill */
+};
+
+static uint64_t uint64_key(const void *elem, const void *ctx)
+{
+	(void)ctx;
+	return *(const uint64_t *)elem;
+}
+
+static int cmp_slot(const void *pa, const void *pb)
+{
+	const struct few_slot *a = *(const struct few_slot *const *)pa, *b = *(const struct few_slot *const *)pb;
+	if (a->strat != b->strat)
+		return a->strat < b->strat ? -1 : 1;
+	return a->tkey < b->tkey ? -1 : (a->tkey > b->tkey);
+}
+
+static size_t few_hash(uint64_t tkey, int strat, size_t mask)
+{
+	/* the times differ in their high bits only: fold them down before the multiply mixes */
+	uint64_t h = tkey ^ ((uint64_t)(uint32_t)strat * UINT64_C(0xC2B2AE3D27D4EB4F));
+	h ^= h >> 31;
+	h *= UINT64_C(0x9E3779B97F4A7C15);
+	h ^= h >> 32;
+	return (size_t)h & mask;
+}
+
+/* The slot of (tkey, strat): found, or the empty slot where it belongs. */
+static struct few_slot *few_find(struct few_slot *tab, size_t mask, uint64_t tkey, int strat)
+{
+	size_t h = few_hash(tkey, strat, mask);
+	while (tab[h].used && (tab[h].tkey != tkey || tab[h].strat != strat))
+		h = (h + 1) & mask;
+	return &tab[h];
+}
+
+/*
+ * Sort by (stratum, time, row) when there are at most FEW_MAX distinct pairs (and fewer than
+ * a quarter of the rows, else counting gains nothing). Returns 1 when sorted, 0 when there are
+ * too many pairs (nothing changed but s->ut), -1 when out of memory.
+ */
+static int sort_few(struct ps_cox_sort *s, const double *tf, const int *event, const int *strata)
+{
+	size_t n = s->n, limit = n / 4 < FEW_MAX ? n / 4 : FEW_MAX;
+	size_t cap = 1024, used = 0;
+	struct few_slot *tab = calloc(cap, sizeof(*tab));
+	struct few_slot **list = NULL;
+	uint64_t *tkeys = NULL;
+	int rc = -1;
+	if (!tab)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t tkey = ps_sort_key_double(tf[i]);
+		int st = strata ? strata[i] : 0;
+		struct few_slot *e = few_find(tab, cap - 1, tkey, st);
+		if (!e->used) {
+			if (++used > limit) {
+				rc = 0;
+				goto out;
+			}
+			if (2 * used > cap) {
+				/* keep the table at most half full */
+				struct few_slot *bigger = calloc(2 * cap, sizeof(*bigger));
+				if (!bigger)
+					goto out;
+				for (size_t h = 0; h < cap; h++)
+					if (tab[h].used)
+						*few_find(bigger, 2 * cap - 1, tab[h].tkey, tab[h].strat) = tab[h];
+				free(tab);
+				tab = bigger;
+				cap *= 2;
+				e = few_find(tab, cap - 1, tkey, st);
+			}
+			e->used = 1;
+			e->tkey = tkey;
+			e->strat = st;
+		}
+		e->count++;
+	}
+	list = malloc(used * sizeof(*list));
+	tkeys = malloc(used * sizeof(*tkeys));
+	if (!list || !tkeys || alloc_sorted(s) != PS_OK)
+		goto out;
+	size_t m = 0;
+	for (size_t h = 0; h < cap; h++)
+		if (tab[h].used)
+			list[m++] = &tab[h];
+	qsort(list, m, sizeof(*list), cmp_slot);
+	/* first position of each pair; the last row of each stratum */
+	memset(s->last, 0, n * sizeof(*s->last));
+	size_t pos = 0;
+	for (size_t r = 0; r < m; r++) {
+		size_t c = list[r]->count;
+		list[r]->count = pos;
+		pos += c;
+		if (r + 1 == m || list[r + 1]->strat != list[r]->strat)
+			s->last[pos - 1] = 1;
+		tkeys[r] = list[r]->tkey;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct few_slot *e = few_find(tab, cap - 1, ps_sort_key_double(tf[i]), strata ? strata[i] : 0);
+		size_t k = e->count++;
+		s->order[k] = i;
+		s->time[k] = tf[i];
+		s->event[k] = (unsigned char)(event[i] != 0);
+	}
+	/* the distinct times over all strata */
+	if (strata && ps_sort_radix(tkeys, m, sizeof(*tkeys), uint64_key, NULL, 64) != PS_OK)
+		goto out;
+	rc = set_distinct_times(s, tkeys, m) == PS_OK ? 1 : -1;
+out:
+	free(tab);
+	free(list);
+	free(tkeys);
+	return rc;
+}
+
+/* ---- any number of distinct times: radix sorts of records ---- */
+
 /* A row during the sort: its key, and row * 2 + event. */
 struct sort_rec {
 	uint64_t key;
@@ -236,62 +400,38 @@ static uint64_t sort_rec_key(const void *elem, const void *ctx)
 }
 
 /*
- * Sort the records by time (their keys from tf) and list the distinct times in s->ut. The
- * records carry the row and its event, so the sort reads the data once, in input order.
+ * Order by (stratum, time, row): a stable radix sort of records by time, then, with strata,
+ * a stable one by (stratum, rank of the time). The records carry the row and its event, so
+ * the data are read once, in input order.
  */
-static enum ps_status sort_by_time(struct ps_cox_sort *s, struct sort_rec *rec, const double *tf, const int *event)
+static enum ps_status sort_many(struct ps_cox_sort *s, const double *tf, const int *event, const int *strata)
 {
 	size_t n = s->n;
+	struct sort_rec *rec = malloc(n * sizeof(*rec));
+	if (!rec)
+		return PS_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		rec[i].key = ps_sort_key_double(tf[i]);
 		rec[i].tag = i * 2 + (size_t)(event[i] != 0);
 	}
 	if (ps_sort_radix(rec, n, sizeof(*rec), sort_rec_key, NULL, 64) != PS_OK)
-		return PS_ENOMEM;
+		goto nomem;
+	/* the distinct times, in the keys' place for the moment */
 	size_t m = 0;
 	for (size_t k = 0; k < n; k++)
 		m += k == 0 || rec[k].key != rec[k - 1].key;
 	free(s->ut);
 	s->ut = malloc(m * sizeof(*s->ut));
 	if (!s->ut)
-		return PS_ENOMEM;
+		goto nomem;
 	s->nut = m;
 	m = 0;
 	for (size_t k = 0; k < n; k++)
 		if (k == 0 || rec[k].key != rec[k - 1].key)
 			s->ut[m++] = ps_sort_key_to_double(rec[k].key);
-	return PS_OK;
-}
-
-/*
- * Order the rows by (stratum, time after timefix, row), which is R's order(strata, time)
- * exactly, ties in input order: a stable radix sort by time, then, with strata, a stable one
- * by (stratum, rank of the time). Equal times compare equal whatever the sign of a zero, and
- * the times are only ever compared, so a zero's sign does not matter.
- */
-static enum ps_status sorted_init(struct ps_cox_sort *s, const double *time, const int *event, size_t n,
-				  const int *strata, int fix, struct ps_error *err)
-{
-	memset(s, 0, sizeof(*s));
-	s->n = n;
-	s->timefix = fix;
-	s->stratified = strata != NULL;
-	struct sort_rec *rec = malloc(n * sizeof(*rec));
-	if (!rec || sort_by_time(s, rec, time, event) != PS_OK)
-		goto nomem;
-	if (fix) {
-		if (timefix(s->ut, s->nut, time, n, &s->tfix) != PS_OK)
-			goto nomem;
-		/* times that became equal now tie: sort again, ties by row */
-		if (s->tfix && sort_by_time(s, rec, s->tfix, event) != PS_OK)
-			goto nomem;
-	}
 	if (strata) {
-		if (s->nut > UINT32_MAX) {
-			free(rec);
-			sorted_release(s);
-			return ps_error_set(err, PS_ENOMEM, "cox model: more than 2^32 distinct times with strata");
-		}
+		if (s->nut > UINT32_MAX)
+			goto nomem;   /* 2^32 distinct times do not fit in memory with their rows anyway */
 		uint64_t rank = 0, prev = rec[0].key;
 		for (size_t k = 0; k < n; k++) {
 			if (rec[k].key != prev)
@@ -302,11 +442,7 @@ static enum ps_status sorted_init(struct ps_cox_sort *s, const double *time, con
 		if (ps_sort_radix(rec, n, sizeof(*rec), sort_rec_key, NULL, 64) != PS_OK)
 			goto nomem;
 	}
-	s->order = malloc(n * sizeof(*s->order));
-	s->time = malloc(n * sizeof(*s->time));
-	s->event = malloc(n * sizeof(*s->event));
-	s->last = malloc(n * sizeof(*s->last));
-	if (!s->order || !s->time || !s->event || !s->last)
+	if (alloc_sorted(s) != PS_OK)
 		goto nomem;
 	for (size_t k = 0; k < n; k++) {
 		s->order[k] = rec[k].tag / 2;
@@ -323,6 +459,37 @@ static enum ps_status sorted_init(struct ps_cox_sort *s, const double *time, con
 	return PS_OK;
 nomem:
 	free(rec);
+	return PS_ENOMEM;
+}
+
+/*
+ * Order the rows by (stratum, time after timefix, row), which is R's order(strata, time)
+ * exactly, ties in input order. Equal times compare equal whatever the sign of a zero, and
+ * the sorted times are only ever compared, so a zero's sign does not matter.
+ */
+static enum ps_status sorted_init(struct ps_cox_sort *s, const double *time, const int *event, size_t n,
+				  const int *strata, int fix, struct ps_error *err)
+{
+	memset(s, 0, sizeof(*s));
+	s->n = n;
+	s->timefix = fix;
+	s->stratified = strata != NULL;
+	const double *tf = time;
+	for (;;) {
+		int rc = sort_few(s, tf, event, strata);
+		if (rc < 0 || (rc == 0 && sort_many(s, tf, event, strata) != PS_OK))
+			goto nomem;
+		if (!fix || tf != time)
+			break;
+		/* R's aeqSurv on the distinct times; when times become tied, sort the fixed times */
+		if (timefix(s->ut, s->nut, time, n, &s->tfix) != PS_OK)
+			goto nomem;
+		if (!s->tfix)
+			break;
+		tf = s->tfix;
+	}
+	return PS_OK;
+nomem:
 	sorted_release(s);
 	return ps_error_set(err, PS_ENOMEM, "out of memory for the cox model (%zu rows)", n);
 }
