@@ -122,10 +122,11 @@ void ps_cox_data_release(struct ps_cox_data *d)
  * fit (fit->sort), so that ps_cox_zph on the same data does not sort again.
  */
 struct ps_cox_sort {
-	size_t n;
+	size_t n, p;
 	int timefix;            /* the option it was built with */
 	int stratified;         /* strata were given */
-	size_t *order;          /* order[k] = original row of sorted position k */
+	double *x;              /* the covariates, sorted: row k at x[k * p] (read in order by
+				   both the fit and cox.zph, instead of gathered from the input) */
 	double *time;           /* after timefix, sorted (a zero time may have lost its sign) */
 	unsigned char *event;   /* sorted */
 	unsigned char *last;    /* 1 when sorted row k is the last of its stratum (R's newstrat) */
@@ -137,7 +138,7 @@ struct ps_cox_sort {
 
 static void sorted_release(struct ps_cox_sort *s)
 {
-	free(s->order);
+	free(s->x);
 	free(s->time);
 	free(s->event);
 	free(s->last);
@@ -227,15 +228,15 @@ static enum ps_status validate(const double *time, const int *event, const doubl
 static enum ps_status alloc_sorted(struct ps_cox_sort *s)
 {
 	size_t n = s->n;
-	if (!s->order)
-		s->order = malloc(n * sizeof(*s->order));
+	if (!s->x)
+		s->x = malloc(n * s->p * sizeof(*s->x));
 	if (!s->time)
 		s->time = malloc(n * sizeof(*s->time));
 	if (!s->event)
 		s->event = malloc(n * sizeof(*s->event));
 	if (!s->last)
 		s->last = malloc(n * sizeof(*s->last));
-	return s->order && s->time && s->event && s->last ? PS_OK : PS_ENOMEM;
+	return s->x && s->time && s->event && s->last ? PS_OK : PS_ENOMEM;
 }
 
 /* The distinct times in increasing order from keys[0..m) sorted by key, into s->ut. */
@@ -309,7 +310,7 @@ static struct few_slot *few_find(struct few_slot *tab, size_t mask, uint64_t tke
  * a quarter of the rows, else counting gains nothing). Returns 1 when sorted, 0 when there are
  * too many pairs (nothing changed but s->ut), -1 when out of memory.
  */
-static int sort_few(struct ps_cox_sort *s, const double *tf, const int *event, const int *strata)
+static int sort_few(struct ps_cox_sort *s, const double *tf, const int *event, const double *x, const int *strata)
 {
 	size_t n = s->n, limit = n / 4 < FEW_MAX ? n / 4 : FEW_MAX;
 	size_t cap = 1024, used = 0;
@@ -369,10 +370,11 @@ static int sort_few(struct ps_cox_sort *s, const double *tf, const int *event, c
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct few_slot *e = few_find(tab, cap - 1, ps_sort_key_double(tf[i]), strata ? strata[i] : 0);
-		size_t k = e->count++;
-		s->order[k] = i;
+		size_t k = e->count++, p = s->p;
 		s->time[k] = tf[i];
 		s->event[k] = (unsigned char)(event[i] != 0);
+		for (size_t j = 0; j < p; j++)
+			s->x[k * p + j] = x[i * p + j];
 	}
 	/* the distinct times over all strata */
 	if (strata && ps_sort_radix(tkeys, m, sizeof(*tkeys), uint64_key, NULL, 64) != PS_OK)
@@ -404,7 +406,8 @@ static uint64_t sort_rec_key(const void *elem, const void *ctx)
  * a stable one by (stratum, rank of the time). The records carry the row and its event, so
  * the data are read once, in input order.
  */
-static enum ps_status sort_many(struct ps_cox_sort *s, const double *tf, const int *event, const int *strata)
+static enum ps_status sort_many(struct ps_cox_sort *s, const double *tf, const int *event, const double *x,
+			       const int *strata)
 {
 	size_t n = s->n;
 	struct sort_rec *rec = malloc(n * sizeof(*rec));
@@ -445,7 +448,9 @@ static enum ps_status sort_many(struct ps_cox_sort *s, const double *tf, const i
 	if (alloc_sorted(s) != PS_OK)
 		goto nomem;
 	for (size_t k = 0; k < n; k++) {
-		s->order[k] = rec[k].tag / 2;
+		size_t row = rec[k].tag / 2, p = s->p;
+		for (size_t j = 0; j < p; j++)
+			s->x[k * p + j] = x[row * p + j];
 		s->event[k] = (unsigned char)(rec[k].tag % 2);
 		if (strata) {
 			s->time[k] = s->ut[rec[k].key & UINT32_MAX];
@@ -467,17 +472,18 @@ nomem:
  * exactly, ties in input order. Equal times compare equal whatever the sign of a zero, and
  * the sorted times are only ever compared, so a zero's sign does not matter.
  */
-static enum ps_status sorted_init(struct ps_cox_sort *s, const double *time, const int *event, size_t n,
-				  const int *strata, int fix, struct ps_error *err)
+static enum ps_status sorted_init(struct ps_cox_sort *s, const double *time, const int *event, const double *x,
+				  size_t n, size_t p, const int *strata, int fix, struct ps_error *err)
 {
 	memset(s, 0, sizeof(*s));
 	s->n = n;
+	s->p = p;
 	s->timefix = fix;
 	s->stratified = strata != NULL;
 	const double *tf = time;
 	for (;;) {
-		int rc = sort_few(s, tf, event, strata);
-		if (rc < 0 || (rc == 0 && sort_many(s, tf, event, strata) != PS_OK))
+		int rc = sort_few(s, tf, event, x, strata);
+		if (rc < 0 || (rc == 0 && sort_many(s, tf, event, x, strata) != PS_OK))
 			goto nomem;
 		if (!fix || tf != time)
 			break;
@@ -623,8 +629,9 @@ static double exp_cached(struct exp_cache *c, double v)
 struct work {
 	int p;
 	int efron;
-	const struct ps_cox_sort *s;
-	const double *x;   /* sorted, centred, scaled: row k at x[k * p] */
+	const struct ps_cox_sort *s;   /* s->x: the covariates, sorted */
+	const double *center, *scale;  /* coxfit6's centring and scaling, applied row by row */
+	double *xrow;      /* p: one row centred and scaled */
 	double *u;         /* p */
 	double *imat;      /* p x p, upper triangle filled */
 	double *a, *a2;    /* p */
@@ -658,7 +665,12 @@ static double evaluate(struct work *w, const double *beta)
 		int ndead = 0;
 		double deadwt = 0, denom2 = 0;
 		while (person >= 0 && s->time[person] == dtime) {
-			const double *xi = w->x + (size_t)person * p;
+			/* centred and scaled here rather than in a copy of x: the same operations, so
+			   the same values as coxfit6's, without n * p more memory */
+			const double *xs = s->x + (size_t)person * p;
+			double *xi = w->xrow;
+			for (int i = 0; i < p; i++)
+				xi[i] = (xs[i] - w->center[i]) * w->scale[i];
 			double zbeta = 0;
 			for (int i = 0; i < p; i++)
 				zbeta += beta[i] * xi[i];
@@ -819,7 +831,7 @@ enum ps_status ps_cox_fit(const double *time, const int *event, const double *x,
 	struct ps_cox_sort *sp = malloc(sizeof(*sp));
 	if (!sp)
 		return ps_error_set(err, PS_ENOMEM, "out of memory for the cox model (%zu rows)", n);
-	st = sorted_init(sp, time, event, n, strata, opt->timefix, err);
+	st = sorted_init(sp, time, event, x, n, p, strata, opt->timefix, err);
 	if (st != PS_OK) {
 		free(sp);
 		return st;
@@ -829,13 +841,13 @@ enum ps_status ps_cox_fit(const double *time, const int *event, const double *x,
 
 	const int np = (int)p;
 	size_t pp = p * p;
-	double *xs = malloc(n * p * sizeof(*xs));
+	double *xrow = malloc(p * sizeof(*xrow));
 	double *scratch = calloc(8 * p + 5 * pp, sizeof(*scratch));
 	fit->coef = calloc(p, sizeof(*fit->coef));
 	fit->var = calloc(pp, sizeof(*fit->var));
 	fit->means = calloc(p, sizeof(*fit->means));
-	if (!xs || !scratch || !fit->coef || !fit->var || !fit->means) {
-		free(xs);
+	if (!xrow || !scratch || !fit->coef || !fit->var || !fit->means) {
+		free(xrow);
 		free(scratch);
 		ps_cox_fit_release(fit);
 		return ps_error_set(err, PS_ENOMEM, "out of memory for the cox model (%zu rows)", n);
@@ -843,7 +855,8 @@ enum ps_status ps_cox_fit(const double *time, const int *event, const double *x,
 	double *beta = scratch, *newbeta = beta + p, *scale = newbeta + p, *step = scale + p;
 	double *u0 = step + p;
 	struct work w = {
-		.p = np, .efron = opt->ties == PS_COX_EFRON, .s = s, .x = xs,
+		.p = np, .efron = opt->ties == PS_COX_EFRON, .s = s,
+		.center = fit->means, .scale = scale, .xrow = xrow,
 		.u = u0 + p, .a = u0 + 2 * p, .a2 = u0 + 3 * p,
 		.imat = u0 + 4 * p, .cmat = u0 + 4 * p + pp, .cmat2 = u0 + 4 * p + 2 * pp,
 	};
@@ -857,9 +870,11 @@ enum ps_status ps_cox_fit(const double *time, const int *event, const double *x,
 	for (size_t k = 0; k < n; k++)
 		fit->nevent += (size_t)s->event[k];
 
-	/* sorted copy of x, centred and scaled as coxfit6 does (sums in sorted order) */
-	for (size_t k = 0; k < n; k++)
-		memcpy(xs + k * p, x + s->order[k] * p, p * sizeof(*xs));
+	/*
+	 * x centred and scaled as coxfit6 does (sums in sorted order): 0/1 columns are left as
+	 * they are (mean 0, scale 1: x - 0 and x * 1 are x exactly)
+	 */
+	const double *xs = s->x;
 	for (size_t j = 0; j < p; j++) {
 		if (zero_one_column(x, n, p, j)) {
 			scale[j] = 1;
@@ -872,13 +887,9 @@ enum ps_status ps_cox_fit(const double *time, const int *event, const double *x,
 		double mean = sum / (double)n;
 		fit->means[j] = mean;
 		double sabs = 0;
-		for (size_t k = 0; k < n; k++) {
-			xs[k * p + j] -= mean;
-			sabs += fabs(xs[k * p + j]);
-		}
-		scale[j] = sabs > 0 ? (double)n / sabs : 1.0;
 		for (size_t k = 0; k < n; k++)
-			xs[k * p + j] *= scale[j];
+			sabs += fabs(xs[k * p + j] - mean);
+		scale[j] = sabs > 0 ? (double)n / sabs : 1.0;
 	}
 
 	if (fit->nevent == 0) {
@@ -1089,7 +1100,7 @@ unscale:
 		for (size_t k = 0; k < n && !inf; k++) {
 			double lp = 0;
 			for (size_t j = 0; j < p; j++)
-				lp += xs[k * p + j] / scale[j] * beta[j];
+				lp += (xs[k * p + j] - fit->means[j]) * scale[j] / scale[j] * beta[j];
 			inf = lp > 500;
 		}
 		for (size_t i = 0; i < p && !inf; i++) {
@@ -1112,7 +1123,7 @@ unscale:
 	}
 
 done:
-	free(xs);
+	free(xrow);
 	free(scratch);
 	return PS_OK;
 }
@@ -1285,8 +1296,8 @@ enum ps_status ps_cox_zph(const double *time, const int *event, const double *x,
 	struct ps_cox_sort own;
 	memset(&own, 0, sizeof(own));
 	const struct ps_cox_sort *s = fit->sort;
-	if (!s || s->n != n || s->timefix != opt->timefix || s->stratified != (strata != NULL)) {
-		st = sorted_init(&own, time, event, n, strata, opt->timefix, err);
+	if (!s || s->n != n || s->p != p || s->timefix != opt->timefix || s->stratified != (strata != NULL)) {
+		st = sorted_init(&own, time, event, x, n, p, strata, opt->timefix, err);
 		if (st != PS_OK) {
 			ps_cox_zph_release(zph);
 			return st;
@@ -1370,8 +1381,7 @@ enum ps_status ps_cox_zph(const double *time, const int *event, const double *x,
 		for (ptrdiff_t start = ip; ip >= 0; ip--) {
 			if (ip != start && (s->time[ip] != dtime || s->last[ip]))
 				break;   /* the next time, or the next stratum */
-			size_t person = s->order[ip];
-			const double *xrow = x + person * p;
+			const double *xrow = s->x + (size_t)ip * p;
 			double e = 0;
 			for (size_t j = 0; j < p; j++)
 				if (fit->coef[j].state == PS_COX_COEF_OK)
