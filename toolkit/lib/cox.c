@@ -1144,20 +1144,6 @@ void ps_cox_zph_release(struct ps_cox_zph *zph)
 	zph->term = NULL;
 }
 
-/* R's mean(): a long double sum, then the mean of the residuals added as a correction */
-static double r_mean(const double *v, size_t n)
-{
-	long double s = 0;
-	for (size_t i = 0; i < n; i++)
-		s += v[i];
-	s /= (long double)n;
-	long double t = 0;
-	for (size_t i = 0; i < n; i++)
-		t += v[i] - s;
-	s += t / (long double)n;
-	return (double)s;
-}
-
 /* The index of t among ut[0..m) (findInterval: the last ut <= t) */
 static size_t find_time(const double *ut, size_t m, double t)
 {
@@ -1210,10 +1196,56 @@ static enum ps_status km_steps(const struct ps_cox_sort *s, double *sb)
 	return PS_OK;
 }
 
-/* 1 - S(t-) for a time t among ut[0..m) (findInterval with left.open = TRUE, at a step) */
-static double km_g(const double *ut, const double *sb, size_t m, double t)
+/*
+ * g(t) = 1 - S(t-) as km_g does, and the hint cache that makes looking up a million rows'
+ * times cheap: hint[hash of t] is where t was last found, used when ut there is t (the
+ * times are distinct, so this is the index the search would give).
+ */
+#define G_HINT_BITS 10
+
+struct km_g {
+	const double *ut, *sb;
+	size_t m;
+	size_t hint[(size_t)1 << G_HINT_BITS];
+};
+
+static double km_g(struct km_g *g, double t)
 {
-	return 1 - sb[find_time(ut, m, t)];
+	uint64_t u;
+	memcpy(&u, &t, sizeof(u));
+	u ^= u >> 31;   /* times often differ in their high bits only */
+	u *= UINT64_C(0x9E3779B97F4A7C15);
+	size_t h = (size_t)(u >> (64 - G_HINT_BITS));
+	size_t i = g->hint[h];
+	if (!(i < g->m && g->ut[i] == t)) {
+		i = find_time(g->ut, g->m, t);
+		g->hint[h] = i;
+	}
+	/* 1 - S(t-) for a time t among ut (findInterval with left.open = TRUE, at a step) */
+	return 1 - g->sb[i];
+}
+
+/*
+ * The mean of g over the event rows in input order, as R's mean() computes it: a long double
+ * sum, then the mean of the residuals added as a correction. g is looked up twice rather than
+ * kept: the same doubles in the same order.
+ */
+static double event_g_mean(struct km_g *g, const double *tf, const int *event, size_t n)
+{
+	size_t ne = 0;
+	long double s = 0;
+	for (size_t i = 0; i < n; i++)
+		if (event[i]) {
+			s += km_g(g, tf[i]);
+			ne++;
+		}
+	s /= (long double)ne;
+	long double t = 0;
+	for (size_t i = 0; i < n; i++)
+		if (event[i])
+			t += km_g(g, tf[i]) - s;
+	s += t / (long double)ne;
+	return (double)s;
 }
 
 /* u' A^-1 u for the k x k row-major A by LU with partial pivoting (R's solve(), LAPACK dgesv) */
@@ -1309,12 +1341,12 @@ enum ps_status ps_cox_zph(const double *time, const int *event, const double *x,
 	double *cmean = malloc(m * sizeof(*cmean));        /* their plain means */
 	double *coef = malloc(p * sizeof(*coef));          /* beta, 0 for aliased covariates */
 	double *xi = malloc(m * sizeof(*xi));              /* one row's kept columns, centred */
-	double *gev = NULL;                                /* g(t) of the event rows, input order */
+	struct km_g *gk = calloc(1, sizeof(*gk));          /* g(t) with its lookup cache */
 	const double *ut = s->ut;
 	double *sb = malloc((nut ? nut : 1) * sizeof(*sb)); /* the Kaplan-Meier steps of g(t) */
 	double *buf = calloc(4 * m + 2 * m * m + m2 + m2 * m2 + (m + 1) * (m + 1) + m2, sizeof(*buf));
 	const double *tf = s->tfix ? s->tfix : time;       /* times after timefix, input order */
-	if (!col || !cmean || !coef || !xi || !buf || !sb || km_steps(s, sb) != PS_OK) {
+	if (!col || !cmean || !coef || !xi || !buf || !sb || !gk || km_steps(s, sb) != PS_OK) {
 		st = ps_error_set(err, PS_ENOMEM, "out of memory for the proportional-hazards test");
 		goto out;
 	}
@@ -1326,24 +1358,10 @@ enum ps_status ps_cox_zph(const double *time, const int *event, const double *x,
 			col[k++] = j;
 
 	/* centre g over the events (all event rows, in input order: R's mean() of them) */
-	double gm;
-	{
-		size_t ne = 0;
-		for (size_t i = 0; i < n; i++)
-			ne += (size_t)event[i];
-		gev = malloc((ne ? ne : 1) * sizeof(*gev));
-		if (!gev) {
-			st = ps_error_set(err, PS_ENOMEM, "out of memory for the proportional-hazards test");
-			goto out;
-		}
-		ne = 0;
-		for (size_t i = 0; i < n; i++)
-			if (event[i])
-				gev[ne++] = km_g(ut, sb, nut, tf[i]);
-		gm = r_mean(gev, ne);
-		free(gev);
-		gev = NULL;
-	}
+	gk->ut = ut;
+	gk->sb = sb;
+	gk->m = nut;
+	double gm = event_g_mean(gk, tf, event, n);
 	/*
 	 * R's linear.predictors: x beta - sum(beta * means), beta 0 for aliased covariates; each
 	 * row's is computed where the row is used, with the same operations in the same order.
@@ -1376,7 +1394,7 @@ enum ps_status ps_cox_zph(const double *time, const int *event, const double *x,
 			memset(cmat, 0, m * m * sizeof(*cmat));
 		}
 		double dtime = s->time[ip];
-		double timewt = km_g(ut, sb, nut, dtime) - gm;
+		double timewt = km_g(gk, dtime) - gm;
 		double ndead = 0, deadwt = 0, denom2 = 0;
 		for (ptrdiff_t start = ip; ip >= 0; ip--) {
 			if (ip != start && (s->time[ip] != dtime || s->last[ip]))
@@ -1506,7 +1524,7 @@ out:
 	free(cmean);
 	free(coef);
 	free(xi);
-	free(gev);
+	free(gk);
 	free(sb);
 	free(buf);
 	sorted_release(&own);
