@@ -259,17 +259,20 @@ static enum ps_status set_distinct_times(struct ps_cox_sort *s, const uint64_t *
 
 /* ---- the common case: few distinct (stratum, time) pairs, a counting sort ----
  * Follow-up in days and a few sites give a few thousand distinct pairs among a million rows.
- * The pairs go into a small hash table with their counts; sorted, they give each pair's first
- * position, and one more pass in input order puts every row in place: stable, so ties stay in
- * input order, and the data are read twice in order and written once.
+ * The pairs go into a small hash table with their counts, each row noting its pair's number
+ * (16 bits); sorted, the pairs give their first positions, and one more pass in input order
+ * puts every row in place: stable, so ties stay in input order, and the data are read twice
+ * in order and written once.
  */
-#define FEW_MAX ((size_t)1 << 16)   /* more distinct pairs than this: the radix sort */
+#define FEW_MAX ((size_t)1 << 16)   /* more distinct pairs than this: the radix sort (and the
+					numbers of the pairs fit in 16 bits) */
 
 struct few_slot {
 	uint64_t tkey;     /* ps_sort_key_double of the time */
 	int strat;
 	int used;
-	size_t count;      /* rows with this pair; then the next position to fill */
+	size_t id;         /* pairs are numbered as they come: 0, 1, ... */
+	size_t count;      /* rows with this pair */
 };
 
 static uint64_t uint64_key(const void *elem, const void *ctx)
@@ -317,9 +320,11 @@ static int sort_few(struct ps_cox_sort *s, const double *tf, const int *event, c
 	struct few_slot *tab = calloc(cap, sizeof(*tab));
 	struct few_slot **list = NULL;
 	uint64_t *tkeys = NULL;
+	size_t *next = NULL;   /* by pair number: the next position to fill */
+	uint16_t *ids = malloc(n * sizeof(*ids));
 	int rc = -1;
-	if (!tab)
-		return -1;
+	if (!tab || !ids)
+		goto out;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t tkey = ps_sort_key_double(tf[i]);
 		int st = strata ? strata[i] : 0;
@@ -345,12 +350,15 @@ static int sort_few(struct ps_cox_sort *s, const double *tf, const int *event, c
 			e->used = 1;
 			e->tkey = tkey;
 			e->strat = st;
+			e->id = used - 1;   /* below FEW_MAX: fits the 16 bits */
 		}
 		e->count++;
+		ids[i] = (uint16_t)e->id;
 	}
 	list = malloc(used * sizeof(*list));
 	tkeys = malloc(used * sizeof(*tkeys));
-	if (!list || !tkeys || alloc_sorted(s) != PS_OK)
+	next = malloc(used * sizeof(*next));
+	if (!list || !tkeys || !next || alloc_sorted(s) != PS_OK)
 		goto out;
 	size_t m = 0;
 	for (size_t h = 0; h < cap; h++)
@@ -361,16 +369,14 @@ static int sort_few(struct ps_cox_sort *s, const double *tf, const int *event, c
 	memset(s->last, 0, n * sizeof(*s->last));
 	size_t pos = 0;
 	for (size_t r = 0; r < m; r++) {
-		size_t c = list[r]->count;
-		list[r]->count = pos;
-		pos += c;
+		next[list[r]->id] = pos;
+		pos += list[r]->count;
 		if (r + 1 == m || list[r + 1]->strat != list[r]->strat)
 			s->last[pos - 1] = 1;
 		tkeys[r] = list[r]->tkey;
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct few_slot *e = few_find(tab, cap - 1, ps_sort_key_double(tf[i]), strata ? strata[i] : 0);
-		size_t k = e->count++, p = s->p;
+		size_t k = next[ids[i]]++, p = s->p;
 		s->time[k] = tf[i];
 		s->event[k] = (unsigned char)(event[i] != 0);
 		for (size_t j = 0; j < p; j++)
@@ -384,6 +390,8 @@ out:
 	free(tab);
 	free(list);
 	free(tkeys);
+	free(next);
+	free(ids);
 	return rc;
 }
 
