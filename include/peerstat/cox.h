@@ -20,9 +20,12 @@
  *   strata[n]   optional stratum ids (NULL for none); any ints, ordered as R orders the
  *               levels of factor(strata)
  * The fit needs every row at once (it sorts by stratum and time), so the accumulator below
- * only collects rows (mergeable across shards); n up to a few hundred thousand fits in about a
- * second: one sort, then O(n p^2) per Newton step.
+ * only collects rows (mergeable across shards). One sort in O(n) (a counting sort when the
+ * (stratum, time) pairs are few, else a radix sort), kept in the fit for cox.zph, then
+ * O(n p^2) per Newton step: 300 000 rows with 3 covariates, fit and cox.zph, take 0.1 s.
  */
+
+struct ps_cox_sort;   /* rows in stratum and time order; private to cox.c */
 
 /*
  * A growing store of rows for a Cox fit, for streaming and sharded input: every row is kept
@@ -139,6 +142,12 @@ struct ps_cox_fit {
 	int infinite;            /* 1 when some coefficient may be infinite (separation; or, without
 				    convergence, R's test: linear predictor > 500 or U'V overflows) */
 	const char *note;
+	/*
+	 * Internal: the rows sorted by stratum and time, kept so that ps_cox_zph on the same data
+	 * does not sort them again (owned, freed by ps_cox_fit_release; NULL in a fit that was
+	 * not filled by ps_cox_fit, and ps_cox_zph then sorts for itself).
+	 */
+	struct ps_cox_sort *sort;
 };
 
 /*
@@ -178,7 +187,7 @@ struct ps_cox_zph {
 /*
  * Compute the proportional-hazards test for fit, which must come from ps_cox_fit on exactly
  * the same time, event, x, n, p, strata and options (the data are read again rather than kept
- * inside the fit). When the fit has no estimate (no events, separation, no convergence) every
+ * inside the fit; only the fit's sort of the rows is reused). When the fit has no estimate (no events, separation, no convergence) every
  * figure is NAN with a note. On PS_OK release zph with ps_cox_zph_release. Returns PS_EDATA
  * when n or p do not match the fit, PS_ENOMEM; on error zph holds nothing to release.
  */

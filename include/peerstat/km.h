@@ -46,6 +46,11 @@ struct ps_surv_table {
 	size_t n_obs;      /* observations counted, merged ones included */
 	size_t n_events;   /* of which events */
 	int finished;      /* 1 when rows is sorted and collapsed */
+	size_t n_sorted;   /* internal: rows[0..n_sorted) are sorted and distinct; a time found
+			      there is counted in place, so the buffer fills (and is sorted) only
+			      when new distinct times come */
+	size_t *hint;      /* internal: where in rows a time was last found, by a hash of the
+			      time (a cache, checked before use; owned; NULL for small tables) */
 };
 
 /* Make t an empty table. Allocates nothing. */

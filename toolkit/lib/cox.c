@@ -8,6 +8,7 @@
  * See docs/methods.md, "Cox proportional hazards".
  */
 #include "peerstat/cox.h"
+#include "peerstat/sort.h"
 
 #include <float.h>
 #include <math.h>
@@ -79,8 +80,9 @@ enum ps_status ps_cox_data_add(struct ps_cox_data *d, double time, int event, co
 	d->time[d->n] = time;
 	d->event[d->n] = event;
 	d->strata[d->n] = stratum;
-	if (d->p)
-		memcpy(d->x + d->n * d->p, x, d->p * sizeof(*x));
+	/* a loop, not memcpy: p is small, and a call per row shows at a million rows */
+	for (size_t j = 0; j < d->p; j++)
+		d->x[d->n * d->p + j] = x[j];
 	d->n++;
 	return PS_OK;
 }
@@ -115,102 +117,88 @@ void ps_cox_data_release(struct ps_cox_data *d)
 
 /* ---- the data, sorted by stratum then time (R: order(strata, time), a stable order) ---- */
 
-struct sorted {
+/*
+ * The rows in the order the likelihood walks them. ps_cox_fit builds it and keeps it in the
+ * fit (fit->sort), so that ps_cox_zph on the same data does not sort again.
+ */
+struct ps_cox_sort {
 	size_t n, p;
-	size_t *order;     /* order[k] = original row of sorted position k */
-	double *time;      /* after timefix, sorted */
-	int *event;        /* sorted */
-	int *last;         /* 1 when sorted row k is the last of its stratum (R's newstrat) */
-	int *strat;        /* sorted stratum id (0 when unstratified) */
-	double *tfix;      /* times after timefix, original order */
+	int timefix;            /* the option it was built with */
+	int stratified;         /* strata were given */
+	double *x;              /* the covariates, sorted: row k at x[k * p] (read in order by
+				   both the fit and cox.zph, instead of gathered from the input) */
+	double *time;           /* after timefix, sorted (a zero time may have lost its sign) */
+	unsigned char *event;   /* sorted */
+	unsigned char *last;    /* 1 when sorted row k is the last of its stratum (R's newstrat) */
+	double *tfix;           /* times after timefix, original order; NULL when timefix changed
+				   nothing (the caller's times are the fixed times then) */
+	double *ut;             /* the distinct times after timefix, increasing */
+	size_t nut;
 };
 
-static void sorted_release(struct sorted *s)
+static void sorted_release(struct ps_cox_sort *s)
 {
-	free(s->order);
+	free(s->x);
 	free(s->time);
 	free(s->event);
 	free(s->last);
-	free(s->strat);
 	free(s->tfix);
+	free(s->ut);
 	memset(s, 0, sizeof(*s));
 }
 
-/* qsort has no context argument in C11: the comparison reads these */
-struct sort_key {
-	int strat;
-	double time;
-	size_t row;
-};
-
-static int cmp_key(const void *pa, const void *pb)
-{
-	const struct sort_key *a = pa, *b = pb;
-	if (a->strat != b->strat)
-		return a->strat < b->strat ? -1 : 1;
-	if (a->time != b->time)
-		return a->time < b->time ? -1 : 1;
-	/* ties keep the input order, as R's order() does */
-	return a->row < b->row ? -1 : (a->row > b->row);
-}
-
-static int cmp_double(const void *pa, const void *pb)
-{
-	double a = *(const double *)pa, b = *(const double *)pb;
-	return a < b ? -1 : (a > b);
-}
-
 /*
- * R's aeqSurv(): sort the distinct times; a gap no larger than sqrt(DBL_EPSILON), absolutely
- * or relative to the mean absolute distinct time, ties the two times; each time becomes the
- * smallest time of its tied run. Without this, times computed by floating-point arithmetic
- * (days / 365.25) that R treats as tied would be distinct here.
+ * R's aeqSurv() given the distinct times y[0..m) in increasing order: a gap no larger than
+ * sqrt(DBL_EPSILON), absolutely or relative to the mean absolute distinct time, ties the two
+ * times; each time becomes the smallest time of its tied run. Without this, times computed by
+ * floating-point arithmetic (days / 365.25) that R treats as tied would be distinct here.
+ * Sets *out to a new array of the n fixed times in the original order, or to NULL when no two
+ * distinct times are tied (the times stay as they are).
  */
-static enum ps_status timefix(const double *time, size_t n, double *out)
+static enum ps_status timefix(const double *y, size_t m, const double *time, size_t n, double **out)
 {
-	double *y = malloc(n * sizeof(*y));
-	if (!y)
-		return PS_ENOMEM;
-	memcpy(y, time, n * sizeof(*y));
-	qsort(y, n, sizeof(*y), cmp_double);
-	size_t m = 0;
-	for (size_t i = 0; i < n; i++)
-		if (m == 0 || y[i] != y[m - 1])
-			y[m++] = y[i];
+	*out = NULL;
 	long double sum = 0;
 	for (size_t i = 0; i < m; i++)
 		sum += fabs(y[i]);
 	double meanabs = (double)(sum / m);
 	double tol = sqrt(DBL_EPSILON);
-	/* cuts: keep y[0] and every y[i] whose gap to y[i-1] is not tied */
-	size_t ncut = 1;
 	int any = 0;
+	for (size_t i = 1; i < m && !any; i++) {
+		double dy = y[i] - y[i - 1];
+		any = dy <= tol || dy / meanabs <= tol;
+	}
+	if (!any)
+		return PS_OK;
+	/* cuts: y[0] and every y[i] whose gap to y[i-1] is not tied */
+	double *cut = malloc(m * sizeof(*cut));
+	double *fixed = malloc(n * sizeof(*fixed));
+	if (!cut || !fixed) {
+		free(cut);
+		free(fixed);
+		return PS_ENOMEM;
+	}
+	size_t ncut = 1;
+	cut[0] = y[0];
 	for (size_t i = 1; i < m; i++) {
 		double dy = y[i] - y[i - 1];
-		int tied = dy <= tol || dy / meanabs <= tol;
-		if (tied)
-			any = 1;
-		else
-			y[ncut++] = y[i];
-	}
-	if (!any) {
-		memcpy(out, time, n * sizeof(*out));
-		free(y);
-		return PS_OK;
+		if (!(dy <= tol || dy / meanabs <= tol))
+			cut[ncut++] = y[i];
 	}
 	for (size_t i = 0; i < n; i++) {
 		/* findInterval: the last cut <= time */
 		size_t lo = 0, hi = ncut;
 		while (hi - lo > 1) {
 			size_t mid = lo + (hi - lo) / 2;
-			if (y[mid] <= time[i])
+			if (cut[mid] <= time[i])
 				lo = mid;
 			else
 				hi = mid;
 		}
-		out[i] = y[lo];
+		fixed[i] = cut[lo];
 	}
-	free(y);
+	free(cut);
+	*out = fixed;
 	return PS_OK;
 }
 
@@ -236,45 +224,286 @@ static enum ps_status validate(const double *time, const int *event, const doubl
 	return PS_OK;
 }
 
-static enum ps_status sorted_init(struct sorted *s, const double *time, const int *event, size_t n, size_t p,
-				  const int *strata, int fix, struct ps_error *err)
+/* The sorted arrays, allocated once (a second sort after timefix reuses them). */
+static enum ps_status alloc_sorted(struct ps_cox_sort *s)
+{
+	size_t n = s->n;
+	if (!s->x)
+		s->x = malloc(n * s->p * sizeof(*s->x));
+	if (!s->time)
+		s->time = malloc(n * sizeof(*s->time));
+	if (!s->event)
+		s->event = malloc(n * sizeof(*s->event));
+	if (!s->last)
+		s->last = malloc(n * sizeof(*s->last));
+	return s->x && s->time && s->event && s->last ? PS_OK : PS_ENOMEM;
+}
+
+/* The distinct times in increasing order from keys[0..m) sorted by key, into s->ut. */
+static enum ps_status set_distinct_times(struct ps_cox_sort *s, const uint64_t *keys, size_t m)
+{
+	size_t d = 0;
+	for (size_t k = 0; k < m; k++)
+		d += k == 0 || keys[k] != keys[k - 1];
+	free(s->ut);
+	s->ut = malloc((d ? d : 1) * sizeof(*s->ut));
+	if (!s->ut)
+		return PS_ENOMEM;
+	s->nut = d;
+	d = 0;
+	for (size_t k = 0; k < m; k++)
+		if (k == 0 || keys[k] != keys[k - 1])
+			s->ut[d++] = ps_sort_key_to_double(keys[k]);
+	return PS_OK;
+}
+
+/* ---- the common case: few distinct (stratum, time) pairs, a counting sort ----
+ * Follow-up in days and a few sites give a few thousand distinct pairs among a million rows.
+ * The pairs go into a small hash table with their counts, each row noting its pair's number
+ * (16 bits); sorted, the pairs give their first positions, and one more pass in input order
+ * puts every row in place: stable, so ties stay in input order, and the data are read twice
+ * in order and written once.
+ */
+#define FEW_MAX ((size_t)1 << 16)   /* more distinct pairs than this: the radix sort (and the
+					numbers of the pairs fit in 16 bits) */
+
+struct few_slot {
+	uint64_t tkey;     /* ps_sort_key_double of the time */
+	int strat;
+	int used;
+	size_t id;         /* pairs are numbered as they come: 0, 1, ... */
+	size_t count;      /* rows with this pair */
+};
+
+static uint64_t uint64_key(const void *elem, const void *ctx)
+{
+	(void)ctx;
+	return *(const uint64_t *)elem;
+}
+
+static int cmp_slot(const void *pa, const void *pb)
+{
+	const struct few_slot *a = *(const struct few_slot *const *)pa, *b = *(const struct few_slot *const *)pb;
+	if (a->strat != b->strat)
+		return a->strat < b->strat ? -1 : 1;
+	return a->tkey < b->tkey ? -1 : (a->tkey > b->tkey);
+}
+
+static size_t few_hash(uint64_t tkey, int strat, size_t mask)
+{
+	/* the times differ in their high bits only: fold them down before the multiply mixes */
+	uint64_t h = tkey ^ ((uint64_t)(uint32_t)strat * UINT64_C(0xC2B2AE3D27D4EB4F));
+	h ^= h >> 31;
+	h *= UINT64_C(0x9E3779B97F4A7C15);
+	h ^= h >> 32;
+	return (size_t)h & mask;
+}
+
+/* The slot of (tkey, strat): found, or the empty slot where it belongs. */
+static struct few_slot *few_find(struct few_slot *tab, size_t mask, uint64_t tkey, int strat)
+{
+	size_t h = few_hash(tkey, strat, mask);
+	while (tab[h].used && (tab[h].tkey != tkey || tab[h].strat != strat))
+		h = (h + 1) & mask;
+	return &tab[h];
+}
+
+/*
+ * Sort by (stratum, time, row) when there are at most FEW_MAX distinct pairs (and fewer than
+ * a quarter of the rows, else counting gains nothing). Returns 1 when sorted, 0 when there are
+ * too many pairs (nothing changed but s->ut), -1 when out of memory.
+ */
+static int sort_few(struct ps_cox_sort *s, const double *tf, const int *event, const double *x, const int *strata)
+{
+	size_t n = s->n, limit = n / 4 < FEW_MAX ? n / 4 : FEW_MAX;
+	size_t cap = 1024, used = 0;
+	struct few_slot *tab = calloc(cap, sizeof(*tab));
+	struct few_slot **list = NULL;
+	uint64_t *tkeys = NULL;
+	size_t *next = NULL;   /* by pair number: the next position to fill */
+	uint16_t *ids = malloc(n * sizeof(*ids));
+	int rc = -1;
+	if (!tab || !ids)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t tkey = ps_sort_key_double(tf[i]);
+		int st = strata ? strata[i] : 0;
+		struct few_slot *e = few_find(tab, cap - 1, tkey, st);
+		if (!e->used) {
+			if (++used > limit) {
+				rc = 0;
+				goto out;
+			}
+			if (2 * used > cap) {
+				/* keep the table at most half full */
+				struct few_slot *bigger = calloc(2 * cap, sizeof(*bigger));
+				if (!bigger)
+					goto out;
+				for (size_t h = 0; h < cap; h++)
+					if (tab[h].used)
+						*few_find(bigger, 2 * cap - 1, tab[h].tkey, tab[h].strat) = tab[h];
+				free(tab);
+				tab = bigger;
+				cap *= 2;
+				e = few_find(tab, cap - 1, tkey, st);
+			}
+			e->used = 1;
+			e->tkey = tkey;
+			e->strat = st;
+			e->id = used - 1;   /* below FEW_MAX: fits the 16 bits */
+		}
+		e->count++;
+		ids[i] = (uint16_t)e->id;
+	}
+	list = malloc(used * sizeof(*list));
+	tkeys = malloc(used * sizeof(*tkeys));
+	next = malloc(used * sizeof(*next));
+	if (!list || !tkeys || !next || alloc_sorted(s) != PS_OK)
+		goto out;
+	size_t m = 0;
+	for (size_t h = 0; h < cap; h++)
+		if (tab[h].used)
+			list[m++] = &tab[h];
+	qsort(list, m, sizeof(*list), cmp_slot);
+	/* first position of each pair; the last row of each stratum */
+	memset(s->last, 0, n * sizeof(*s->last));
+	size_t pos = 0;
+	for (size_t r = 0; r < m; r++) {
+		next[list[r]->id] = pos;
+		pos += list[r]->count;
+		if (r + 1 == m || list[r + 1]->strat != list[r]->strat)
+			s->last[pos - 1] = 1;
+		tkeys[r] = list[r]->tkey;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t k = next[ids[i]]++, p = s->p;
+		s->time[k] = tf[i];
+		s->event[k] = (unsigned char)(event[i] != 0);
+		for (size_t j = 0; j < p; j++)
+			s->x[k * p + j] = x[i * p + j];
+	}
+	/* the distinct times over all strata */
+	if (strata && ps_sort_radix(tkeys, m, sizeof(*tkeys), uint64_key, NULL, 64) != PS_OK)
+		goto out;
+	rc = set_distinct_times(s, tkeys, m) == PS_OK ? 1 : -1;
+out:
+	free(tab);
+	free(list);
+	free(tkeys);
+	free(next);
+	free(ids);
+	return rc;
+}
+
+/* ---- any number of distinct times: radix sorts of records ---- */
+
+/* A row during the sort: its key, and row * 2 + event. */
+struct sort_rec {
+	uint64_t key;
+	size_t tag;
+};
+
+static uint64_t sort_rec_key(const void *elem, const void *ctx)
+{
+	(void)ctx;
+	return ((const struct sort_rec *)elem)->key;
+}
+
+/*
+ * Order by (stratum, time, row): a stable radix sort of records by time, then, with strata,
+ * a stable one by (stratum, rank of the time). The records carry the row and its event, so
+ * the data are read once, in input order.
+ */
+static enum ps_status sort_many(struct ps_cox_sort *s, const double *tf, const int *event, const double *x,
+			       const int *strata)
+{
+	size_t n = s->n;
+	struct sort_rec *rec = malloc(n * sizeof(*rec));
+	if (!rec)
+		return PS_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		rec[i].key = ps_sort_key_double(tf[i]);
+		rec[i].tag = i * 2 + (size_t)(event[i] != 0);
+	}
+	if (ps_sort_radix(rec, n, sizeof(*rec), sort_rec_key, NULL, 64) != PS_OK)
+		goto nomem;
+	/* the distinct times, in the keys' place for the moment */
+	size_t m = 0;
+	for (size_t k = 0; k < n; k++)
+		m += k == 0 || rec[k].key != rec[k - 1].key;
+	free(s->ut);
+	s->ut = malloc(m * sizeof(*s->ut));
+	if (!s->ut)
+		goto nomem;
+	s->nut = m;
+	m = 0;
+	for (size_t k = 0; k < n; k++)
+		if (k == 0 || rec[k].key != rec[k - 1].key)
+			s->ut[m++] = ps_sort_key_to_double(rec[k].key);
+	if (strata) {
+		if (s->nut > UINT32_MAX)
+			goto nomem;   /* 2^32 distinct times do not fit in memory with their rows anyway */
+		uint64_t rank = 0, prev = rec[0].key;
+		for (size_t k = 0; k < n; k++) {
+			if (rec[k].key != prev)
+				rank++;
+			prev = rec[k].key;
+			rec[k].key = ps_sort_key_int(strata[rec[k].tag / 2]) << 32 | rank;
+		}
+		if (ps_sort_radix(rec, n, sizeof(*rec), sort_rec_key, NULL, 64) != PS_OK)
+			goto nomem;
+	}
+	if (alloc_sorted(s) != PS_OK)
+		goto nomem;
+	for (size_t k = 0; k < n; k++) {
+		size_t row = rec[k].tag / 2, p = s->p;
+		for (size_t j = 0; j < p; j++)
+			s->x[k * p + j] = x[row * p + j];
+		s->event[k] = (unsigned char)(rec[k].tag % 2);
+		if (strata) {
+			s->time[k] = s->ut[rec[k].key & UINT32_MAX];
+			s->last[k] = k + 1 == n || rec[k + 1].key >> 32 != rec[k].key >> 32;
+		} else {
+			s->time[k] = ps_sort_key_to_double(rec[k].key);
+			s->last[k] = k + 1 == n;
+		}
+	}
+	free(rec);
+	return PS_OK;
+nomem:
+	free(rec);
+	return PS_ENOMEM;
+}
+
+/*
+ * Order the rows by (stratum, time after timefix, row), which is R's order(strata, time)
+ * exactly, ties in input order. Equal times compare equal whatever the sign of a zero, and
+ * the sorted times are only ever compared, so a zero's sign does not matter.
+ */
+static enum ps_status sorted_init(struct ps_cox_sort *s, const double *time, const int *event, const double *x,
+				  size_t n, size_t p, const int *strata, int fix, struct ps_error *err)
 {
 	memset(s, 0, sizeof(*s));
 	s->n = n;
 	s->p = p;
-	s->order = malloc(n * sizeof(*s->order));
-	s->time = malloc(n * sizeof(*s->time));
-	s->event = malloc(n * sizeof(*s->event));
-	s->last = malloc(n * sizeof(*s->last));
-	s->strat = malloc(n * sizeof(*s->strat));
-	s->tfix = malloc(n * sizeof(*s->tfix));
-	struct sort_key *keys = malloc(n * sizeof(*keys));
-	if (!s->order || !s->time || !s->event || !s->last || !s->strat || !s->tfix || !keys)
-		goto nomem;
-	if (fix) {
-		if (timefix(time, n, s->tfix) != PS_OK)
+	s->timefix = fix;
+	s->stratified = strata != NULL;
+	const double *tf = time;
+	for (;;) {
+		int rc = sort_few(s, tf, event, x, strata);
+		if (rc < 0 || (rc == 0 && sort_many(s, tf, event, x, strata) != PS_OK))
 			goto nomem;
-	} else {
-		memcpy(s->tfix, time, n * sizeof(*s->tfix));
+		if (!fix || tf != time)
+			break;
+		/* R's aeqSurv on the distinct times; when times become tied, sort the fixed times */
+		if (timefix(s->ut, s->nut, time, n, &s->tfix) != PS_OK)
+			goto nomem;
+		if (!s->tfix)
+			break;
+		tf = s->tfix;
 	}
-	for (size_t i = 0; i < n; i++) {
-		keys[i].strat = strata ? strata[i] : 0;
-		keys[i].time = s->tfix[i];
-		keys[i].row = i;
-	}
-	qsort(keys, n, sizeof(*keys), cmp_key);
-	for (size_t k = 0; k < n; k++) {
-		s->order[k] = keys[k].row;
-		s->time[k] = keys[k].time;
-		s->strat[k] = keys[k].strat;
-		s->event[k] = event[keys[k].row];
-	}
-	for (size_t k = 0; k < n; k++)
-		s->last[k] = (k + 1 == n) || s->strat[k + 1] != s->strat[k];
-	free(keys);
 	return PS_OK;
 nomem:
-	free(keys);
 	sorted_release(s);
 	return ps_error_set(err, PS_ENOMEM, "out of memory for the cox model (%zu rows)", n);
 }
@@ -370,23 +599,58 @@ static void chol_invert(double *m, int p)
 	}
 }
 
+/* ---- exp() of the linear predictor ----
+ * With a group indicator and a few discrete covariates the linear predictor takes only a few
+ * values, and exp() of a million of them is a large part of a fit. exp() is a function of its
+ * argument alone, so remembering recent results in a small direct-mapped table returns the
+ * very double exp() would: the figures do not change by a bit. Empty slots hold NaN, which
+ * equals nothing (-0 and +0 may share a slot: their exp() is the same 1).
+ */
+#define EXP_CACHE_BITS 8
+
+struct exp_cache {
+	double in[1 << EXP_CACHE_BITS];
+	double out[1 << EXP_CACHE_BITS];
+};
+
+static void exp_cache_init(struct exp_cache *c)
+{
+	for (size_t i = 0; i < (size_t)1 << EXP_CACHE_BITS; i++)
+		c->in[i] = NAN;
+}
+
+static double exp_cached(struct exp_cache *c, double v)
+{
+	uint64_t u;
+	memcpy(&u, &v, sizeof(u));
+	size_t h = (size_t)((u * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - EXP_CACHE_BITS));
+	if (c->in[h] == v)
+		return c->out[h];
+	double r = exp(v);
+	c->in[h] = v;
+	c->out[h] = r;
+	return r;
+}
+
 /* ---- one evaluation of the log partial likelihood, score and information (coxfit6_iter) ---- */
 
 struct work {
 	int p;
 	int efron;
-	const struct sorted *s;
-	const double *x;   /* sorted, centred, scaled: row k at x[k * p] */
+	const struct ps_cox_sort *s;   /* s->x: the covariates, sorted */
+	const double *center, *scale;  /* coxfit6's centring and scaling, applied row by row */
+	double *xrow;      /* p: one row centred and scaled */
 	double *u;         /* p */
 	double *imat;      /* p x p, upper triangle filled */
 	double *a, *a2;    /* p */
 	double *cmat, *cmat2;   /* p x p, lower triangle used */
+	struct exp_cache ec;
 };
 
 static double evaluate(struct work *w, const double *beta)
 {
 	const int p = w->p;
-	const struct sorted *s = w->s;
+	const struct ps_cox_sort *s = w->s;
 	double *u = w->u, *imat = w->imat, *a = w->a, *a2 = w->a2, *cmat = w->cmat, *cmat2 = w->cmat2;
 	double loglik = 0, denom = 0;
 
@@ -409,11 +673,16 @@ static double evaluate(struct work *w, const double *beta)
 		int ndead = 0;
 		double deadwt = 0, denom2 = 0;
 		while (person >= 0 && s->time[person] == dtime) {
-			const double *xi = w->x + (size_t)person * p;
+			/* centred and scaled here rather than in a copy of x: the same operations, so
+			   the same values as coxfit6's, without n * p more memory */
+			const double *xs = s->x + (size_t)person * p;
+			double *xi = w->xrow;
+			for (int i = 0; i < p; i++)
+				xi[i] = (xs[i] - w->center[i]) * w->scale[i];
 			double zbeta = 0;
 			for (int i = 0; i < p; i++)
 				zbeta += beta[i] * xi[i];
-			double risk = exp(zbeta);
+			double risk = exp_cached(&w->ec, zbeta);
 			if (s->event[person] == 0) {
 				denom += risk;
 				for (int i = 0; i < p; i++) {
@@ -526,9 +795,14 @@ void ps_cox_fit_release(struct ps_cox_fit *fit)
 	free(fit->coef);
 	free(fit->var);
 	free(fit->means);
+	if (fit->sort) {
+		sorted_release(fit->sort);
+		free(fit->sort);
+	}
 	fit->coef = NULL;
 	fit->var = NULL;
 	fit->means = NULL;
+	fit->sort = NULL;
 }
 
 /* Is every value of column j in {-1, 0, 1}? R's coxph(nocenter = c(-1, 0, 1)) leaves such
@@ -562,44 +836,53 @@ enum ps_status ps_cox_fit(const double *time, const int *event, const double *x,
 	    !(opt->toler_chol > 0) || !(opt->toler_inf > 0))
 		return ps_error_set(err, PS_EUSAGE, "cox model: invalid options");
 
-	struct sorted s;
-	st = sorted_init(&s, time, event, n, p, strata, opt->timefix, err);
-	if (st != PS_OK)
+	struct ps_cox_sort *sp = malloc(sizeof(*sp));
+	if (!sp)
+		return ps_error_set(err, PS_ENOMEM, "out of memory for the cox model (%zu rows)", n);
+	st = sorted_init(sp, time, event, x, n, p, strata, opt->timefix, err);
+	if (st != PS_OK) {
+		free(sp);
 		return st;
+	}
+	fit->sort = sp;   /* kept for ps_cox_zph; freed with the fit */
+	const struct ps_cox_sort *s = sp;
 
 	const int np = (int)p;
 	size_t pp = p * p;
-	double *xs = malloc(n * p * sizeof(*xs));
+	double *xrow = malloc(p * sizeof(*xrow));
 	double *scratch = calloc(8 * p + 5 * pp, sizeof(*scratch));
 	fit->coef = calloc(p, sizeof(*fit->coef));
 	fit->var = calloc(pp, sizeof(*fit->var));
 	fit->means = calloc(p, sizeof(*fit->means));
-	if (!xs || !scratch || !fit->coef || !fit->var || !fit->means) {
-		free(xs);
+	if (!xrow || !scratch || !fit->coef || !fit->var || !fit->means) {
+		free(xrow);
 		free(scratch);
-		sorted_release(&s);
 		ps_cox_fit_release(fit);
 		return ps_error_set(err, PS_ENOMEM, "out of memory for the cox model (%zu rows)", n);
 	}
 	double *beta = scratch, *newbeta = beta + p, *scale = newbeta + p, *step = scale + p;
 	double *u0 = step + p;
 	struct work w = {
-		.p = np, .efron = opt->ties == PS_COX_EFRON, .s = &s, .x = xs,
+		.p = np, .efron = opt->ties == PS_COX_EFRON, .s = s,
+		.center = fit->means, .scale = scale, .xrow = xrow,
 		.u = u0 + p, .a = u0 + 2 * p, .a2 = u0 + 3 * p,
 		.imat = u0 + 4 * p, .cmat = u0 + 4 * p + pp, .cmat2 = u0 + 4 * p + 2 * pp,
 	};
 	double *imat = w.imat, *u = w.u;
+	exp_cache_init(&w.ec);
 
 	fit->n = n;
 	fit->p = p;
 	fit->ties = opt->ties;
 	fit->conf_level = opt->conf_level;
 	for (size_t k = 0; k < n; k++)
-		fit->nevent += (size_t)s.event[k];
+		fit->nevent += (size_t)s->event[k];
 
-	/* sorted copy of x, centred and scaled as coxfit6 does (sums in sorted order) */
-	for (size_t k = 0; k < n; k++)
-		memcpy(xs + k * p, x + s.order[k] * p, p * sizeof(*xs));
+	/*
+	 * x centred and scaled as coxfit6 does (sums in sorted order): 0/1 columns are left as
+	 * they are (mean 0, scale 1: x - 0 and x * 1 are x exactly)
+	 */
+	const double *xs = s->x;
 	for (size_t j = 0; j < p; j++) {
 		if (zero_one_column(x, n, p, j)) {
 			scale[j] = 1;
@@ -612,13 +895,9 @@ enum ps_status ps_cox_fit(const double *time, const int *event, const double *x,
 		double mean = sum / (double)n;
 		fit->means[j] = mean;
 		double sabs = 0;
-		for (size_t k = 0; k < n; k++) {
-			xs[k * p + j] -= mean;
-			sabs += fabs(xs[k * p + j]);
-		}
-		scale[j] = sabs > 0 ? (double)n / sabs : 1.0;
 		for (size_t k = 0; k < n; k++)
-			xs[k * p + j] *= scale[j];
+			sabs += fabs(xs[k * p + j] - mean);
+		scale[j] = sabs > 0 ? (double)n / sabs : 1.0;
 	}
 
 	if (fit->nevent == 0) {
@@ -829,7 +1108,7 @@ unscale:
 		for (size_t k = 0; k < n && !inf; k++) {
 			double lp = 0;
 			for (size_t j = 0; j < p; j++)
-				lp += xs[k * p + j] / scale[j] * beta[j];
+				lp += (xs[k * p + j] - fit->means[j]) * scale[j] / scale[j] * beta[j];
 			inf = lp > 500;
 		}
 		for (size_t i = 0; i < p && !inf; i++) {
@@ -852,9 +1131,8 @@ unscale:
 	}
 
 done:
-	free(xs);
+	free(xrow);
 	free(scratch);
-	sorted_release(&s);
 	return PS_OK;
 }
 
@@ -874,80 +1152,108 @@ void ps_cox_zph_release(struct ps_cox_zph *zph)
 	zph->term = NULL;
 }
 
-/* R's mean(): a long double sum, then the mean of the residuals added as a correction */
-static double r_mean(const double *v, size_t n)
+/* The index of t among ut[0..m) (findInterval: the last ut <= t) */
+static size_t find_time(const double *ut, size_t m, double t)
 {
-	long double s = 0;
-	for (size_t i = 0; i < n; i++)
-		s += v[i];
-	s /= (long double)n;
-	long double t = 0;
-	for (size_t i = 0; i < n; i++)
-		t += v[i] - s;
-	s += t / (long double)n;
-	return (double)s;
-}
-
-struct time_event {
-	double time;
-	int event;
-};
-
-static int cmp_time_event(const void *pa, const void *pb)
-{
-	const struct time_event *a = pa, *b = pb;
-	return a->time < b->time ? -1 : (a->time > b->time);
+	size_t lo = 0, hi = m;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ut[mid] <= t)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 /*
  * g(t) of transform = "km": 1 - S(t-), S the Kaplan-Meier of all rows pooled over strata
- * (survfitKM on the model's y), evaluated just before each row's own time (findInterval with
- * left.open = TRUE). Fills g[i] for every original row i.
+ * (survfitKM on the model's y). Fills sb[i] = S just before s->ut[i]. Only the numbers of rows
+ * and events at each distinct time matter, so they are counted from the sorted rows, stratum
+ * by stratum; the products are then taken in increasing time, as R does.
  */
-static enum ps_status km_transform(const double *tfix, const int *event, size_t n, double *g)
+static enum ps_status km_steps(const struct ps_cox_sort *s, double *sb)
 {
-	struct time_event *te = malloc(n * sizeof(*te));
-	double *ut = malloc(n * sizeof(*ut));     /* distinct times */
-	double *sb = malloc(n * sizeof(*sb));     /* S just before each distinct time */
-	if (!te || !ut || !sb) {
-		free(te);
-		free(ut);
-		free(sb);
+	size_t m = s->nut;
+	size_t *rows = calloc(m ? m : 1, sizeof(*rows)), *deaths = calloc(m ? m : 1, sizeof(*deaths));
+	if (!rows || !deaths) {
+		free(rows);
+		free(deaths);
 		return PS_ENOMEM;
 	}
-	for (size_t i = 0; i < n; i++) {
-		te[i].time = tfix[i];
-		te[i].event = event[i];
+	for (size_t k = 0; k < s->n;) {
+		size_t r = find_time(s->ut, m, s->time[k]);
+		size_t j = k;
+		do {
+			deaths[r] += s->event[j];
+			rows[r]++;
+		} while (!s->last[j++] && j < s->n && s->time[j] == s->time[k]);
+		k = j;
 	}
-	qsort(te, n, sizeof(*te), cmp_time_event);
-	size_t m = 0;
 	double surv = 1;
-	for (size_t i = 0; i < n;) {
-		size_t j = i, d = 0;
-		while (j < n && te[j].time == te[i].time)
-			d += (size_t)te[j++].event;
-		ut[m] = te[i].time;
-		sb[m++] = surv;
-		size_t atrisk = n - i;
-		if (d > 0)
-			surv *= 1 - (double)d / (double)atrisk;
-		i = j;
+	size_t before = 0;   /* rows at earlier times */
+	for (size_t r = 0; r < m; r++) {
+		sb[r] = surv;
+		size_t atrisk = s->n - before;
+		if (deaths[r] > 0)
+			surv *= 1 - (double)deaths[r] / (double)atrisk;
+		before += rows[r];
 	}
-	for (size_t i = 0; i < n; i++) {
-		size_t lo = 0, hi = m;   /* ut[lo] == tfix[i]: binary search */
-		while (hi - lo > 1) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (ut[mid] <= tfix[i])
-				lo = mid;
-			else
-				hi = mid;
-		}
-		g[i] = 1 - sb[lo];
-	}
-	free(te);
-	free(ut);
-	free(sb);
+	free(rows);
+	free(deaths);
 	return PS_OK;
+}
+
+/*
+ * g(t) = 1 - S(t-) as km_g does, and the hint cache that makes looking up a million rows'
+ * times cheap: hint[hash of t] is where t was last found, used when ut there is t (the
+ * times are distinct, so this is the index the search would give).
+ */
+#define G_HINT_BITS 10
+
+struct km_g {
+	const double *ut, *sb;
+	size_t m;
+	size_t hint[(size_t)1 << G_HINT_BITS];
+};
+
+static double km_g(struct km_g *g, double t)
+{
+	uint64_t u;
+	memcpy(&u, &t, sizeof(u));
+	u ^= u >> 31;   /* times often differ in their high bits only */
+	u *= UINT64_C(0x9E3779B97F4A7C15);
+	size_t h = (size_t)(u >> (64 - G_HINT_BITS));
+	size_t i = g->hint[h];
+	if (!(i < g->m && g->ut[i] == t)) {
+		i = find_time(g->ut, g->m, t);
+		g->hint[h] = i;
+	}
+	/* 1 - S(t-) for a time t among ut (findInterval with left.open = TRUE, at a step) */
+	return 1 - g->sb[i];
+}
+
+/*
+ * The mean of g over the event rows in input order, as R's mean() computes it: a long double
+ * sum, then the mean of the residuals added as a correction. g is looked up twice rather than
+ * kept: the same doubles in the same order.
+ */
+static double event_g_mean(struct km_g *g, const double *tf, const int *event, size_t n)
+{
+	size_t ne = 0;
+	long double s = 0;
+	for (size_t i = 0; i < n; i++)
+		if (event[i]) {
+			s += km_g(g, tf[i]);
+			ne++;
+		}
+	s /= (long double)ne;
+	long double t = 0;
+	for (size_t i = 0; i < n; i++)
+		if (event[i])
+			t += km_g(g, tf[i]) - s;
+	s += t / (long double)ne;
+	return (double)s;
 }
 
 /* u' A^-1 u for the k x k row-major A by LU with partial pivoting (R's solve(), LAPACK dgesv) */
@@ -1026,19 +1332,29 @@ enum ps_status ps_cox_zph(const double *time, const int *event, const double *x,
 		return PS_OK;
 	}
 
-	struct sorted s;
-	st = sorted_init(&s, time, event, n, p, strata, opt->timefix, err);
-	if (st != PS_OK) {
-		ps_cox_zph_release(zph);
-		return st;
+	/* the fit's sort of the rows, or our own when the fit does not carry one for these data */
+	struct ps_cox_sort own;
+	memset(&own, 0, sizeof(own));
+	const struct ps_cox_sort *s = fit->sort;
+	if (!s || s->n != n || s->p != p || s->timefix != opt->timefix || s->stratified != (strata != NULL)) {
+		st = sorted_init(&own, time, event, x, n, p, strata, opt->timefix, err);
+		if (st != PS_OK) {
+			ps_cox_zph_release(zph);
+			return st;
+		}
+		s = &own;
 	}
-	size_t m2 = 2 * m;
+	size_t m2 = 2 * m, nut = s->nut;
 	size_t *col = malloc(m * sizeof(*col));            /* kept covariates */
-	double *g = malloc(n * sizeof(*g));                /* centred g(t) per original row */
-	double *eta = malloc(n * sizeof(*eta));            /* linear predictor per original row */
-	double *xc = malloc(n * m * sizeof(*xc));          /* kept columns, centred, original order */
+	double *cmean = malloc(m * sizeof(*cmean));        /* their plain means */
+	double *coef = malloc(p * sizeof(*coef));          /* beta, 0 for aliased covariates */
+	double *xi = malloc(m * sizeof(*xi));              /* one row's kept columns, centred */
+	struct km_g *gk = calloc(1, sizeof(*gk));          /* g(t) with its lookup cache */
+	const double *ut = s->ut;
+	double *sb = malloc((nut ? nut : 1) * sizeof(*sb)); /* the Kaplan-Meier steps of g(t) */
 	double *buf = calloc(4 * m + 2 * m * m + m2 + m2 * m2 + (m + 1) * (m + 1) + m2, sizeof(*buf));
-	if (!col || !g || !eta || !xc || !buf || km_transform(s.tfix, event, n, g) != PS_OK) {
+	const double *tf = s->tfix ? s->tfix : time;       /* times after timefix, input order */
+	if (!col || !cmean || !coef || !xi || !buf || !sb || !gk || km_steps(s, sb) != PS_OK) {
 		st = ps_error_set(err, PS_ENOMEM, "out of memory for the proportional-hazards test");
 		goto out;
 	}
@@ -1049,63 +1365,57 @@ enum ps_status ps_cox_zph(const double *time, const int *event, const double *x,
 		if (fit->coef[j].state == PS_COX_COEF_OK)
 			col[k++] = j;
 
-	/* centre g over the events (all event rows, in input order) */
-	{
-		size_t ne = 0;
-		for (size_t i = 0; i < n; i++)
-			if (event[i])
-				eta[ne++] = g[i];   /* eta as scratch */
-		double gm = r_mean(eta, ne);
-		for (size_t i = 0; i < n; i++)
-			g[i] -= gm;
-	}
-	/* R's linear.predictors: x beta - sum(beta * means), beta 0 for aliased covariates */
-	{
-		double off = 0;
-		for (size_t j = 0; j < p; j++)
-			if (fit->coef[j].state == PS_COX_COEF_OK)
-				off += fit->coef[j].coef * fit->means[j];
-		for (size_t i = 0; i < n; i++) {
-			double e = 0;
-			for (size_t j = 0; j < p; j++)
-				if (fit->coef[j].state == PS_COX_COEF_OK)
-					e += x[i * p + j] * fit->coef[j].coef;
-			eta[i] = e - off;
-		}
+	/* centre g over the events (all event rows, in input order: R's mean() of them) */
+	gk->ut = ut;
+	gk->sb = sb;
+	gk->m = nut;
+	double gm = event_g_mean(gk, tf, event, n);
+	/*
+	 * R's linear.predictors: x beta - sum(beta * means), beta 0 for aliased covariates; each
+	 * row's is computed where the row is used, with the same operations in the same order.
+	 */
+	double off = 0;
+	for (size_t j = 0; j < p; j++) {
+		int ok = fit->coef[j].state == PS_COX_COEF_OK;
+		coef[j] = ok ? fit->coef[j].coef : 0;
+		if (ok)
+			off += fit->coef[j].coef * fit->means[j];
 	}
 	/* zph1 recentres the kept columns by their plain means */
 	for (size_t k = 0; k < m; k++) {
 		double t = 0;
 		for (size_t i = 0; i < n; i++)
 			t += x[i * p + col[k]];
-		t /= (double)n;
-		for (size_t i = 0; i < n; i++)
-			xc[i * m + k] = x[i * p + col[k]] - t;
+		cmean[k] = t / (double)n;
 	}
 
 	/* score and information of (beta, g(t) beta) at (beta-hat, 0), backwards in time */
 	const int efron = fit->ties == PS_COX_EFRON;   /* the fit's method, as R's fit$method */
 	double denom = 0;
-	int cstrat = 0, first = 1;
+	struct exp_cache ec;
+	exp_cache_init(&ec);
 	for (ptrdiff_t ip = (ptrdiff_t)n - 1; ip >= 0;) {
-		size_t person = s.order[ip];
-		if (first || s.strat[ip] != cstrat) {
-			first = 0;
-			cstrat = s.strat[ip];
+		if (s->last[ip]) {
+			/* a new stratum (the first one met going backwards included) */
 			denom = 0;
 			memset(a, 0, m * sizeof(*a));
 			memset(cmat, 0, m * m * sizeof(*cmat));
 		}
-		double dtime = s.time[ip];
-		double timewt = g[person];
+		double dtime = s->time[ip];
+		double timewt = km_g(gk, dtime) - gm;
 		double ndead = 0, deadwt = 0, denom2 = 0;
-		for (; ip >= 0; ip--) {
-			person = s.order[ip];
-			if (s.time[ip] != dtime || s.strat[ip] != cstrat)
-				break;
-			const double *xi = xc + person * m;
-			double risk = exp(eta[person]);
-			if (s.event[ip] == 0) {
+		for (ptrdiff_t start = ip; ip >= 0; ip--) {
+			if (ip != start && (s->time[ip] != dtime || s->last[ip]))
+				break;   /* the next time, or the next stratum */
+			const double *xrow = s->x + (size_t)ip * p;
+			double e = 0;
+			for (size_t j = 0; j < p; j++)
+				if (fit->coef[j].state == PS_COX_COEF_OK)
+					e += xrow[j] * coef[j];
+			double risk = exp_cached(&ec, e - off);
+			for (size_t k = 0; k < m; k++)
+				xi[k] = xrow[col[k]] - cmean[k];
+			if (s->event[ip] == 0) {
 				denom += risk;
 				for (size_t i = 0; i < m; i++) {
 					a[i] += risk * xi[i];
@@ -1219,11 +1529,13 @@ enum ps_status ps_cox_zph(const double *time, const int *event, const double *x,
 	st = PS_OK;
 out:
 	free(col);
-	free(g);
-	free(eta);
-	free(xc);
+	free(cmean);
+	free(coef);
+	free(xi);
+	free(gk);
+	free(sb);
 	free(buf);
-	sorted_release(&s);
+	sorted_release(&own);
 	if (st != PS_OK)
 		ps_cox_zph_release(zph);
 	return st;

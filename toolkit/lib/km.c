@@ -7,6 +7,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,7 @@ void ps_surv_table_init(struct ps_surv_table *t)
 void ps_surv_table_release(struct ps_surv_table *t)
 {
 	free(t->rows);
+	free(t->hint);
 	ps_surv_table_init(t);
 }
 
@@ -53,6 +55,7 @@ static void collapse(struct ps_surv_table *t)
 		}
 	}
 	t->n_rows = w;
+	t->n_sorted = w;
 	t->finished = 1;
 }
 
@@ -78,27 +81,85 @@ static enum ps_status make_room(struct ps_surv_table *t)
 	return PS_OK;
 }
 
+/* Tables that have counted this many rows get a hint cache (HINT_SLOTS entries). */
+#define HINT_MIN_OBS 4096
+#define HINT_BITS 10
+
+static size_t hint_slot(double time)
+{
+	uint64_t u;
+	memcpy(&u, &time, sizeof(u));
+	u ^= u >> 31;   /* times often differ in their high bits only */
+	u *= UINT64_C(0x9E3779B97F4A7C15);
+	return (size_t)(u >> (64 - HINT_BITS));
+}
+
+/*
+ * The entry of time in the sorted prefix rows[0..n_sorted), or NULL. Large tables first try
+ * the hint: the position where this time's hash last led, right when that entry holds the time
+ * (entries are distinct, so a stale position can only miss). Else a search that halves a
+ * window without branching on the comparison (a conditional move), since random times would
+ * mispredict every step.
+ */
+static struct ps_surv_count *find_sorted(struct ps_surv_table *t, double time)
+{
+	size_t len = t->n_sorted;
+	if (len == 0)
+		return NULL;
+	size_t h = 0;
+	if (t->hint) {
+		h = hint_slot(time);
+		size_t i = t->hint[h];
+		if (i < len && t->rows[i].time == time)
+			return &t->rows[i];
+	} else if (t->n_obs >= HINT_MIN_OBS) {
+		/* a cache only: without memory for it the search below still answers */
+		t->hint = calloc((size_t)1 << HINT_BITS, sizeof(*t->hint));
+		h = hint_slot(time);
+	}
+	struct ps_surv_count *base = t->rows;
+	while (len > 1) {
+		size_t half = len / 2;
+		base = base[half - 1].time < time ? base + half : base;
+		len -= half;
+	}
+	if (base->time != time)
+		return NULL;
+	if (t->hint)
+		t->hint[h] = (size_t)(base - t->rows);
+	return base;
+}
+
+/*
+ * Count n_event events and n_censor censorings at time. A time already in the sorted prefix
+ * is counted there (the common case: many rows, few distinct times); a new one is appended,
+ * and the prefix grows with it when it comes after the last time (input sorted by time).
+ * Counts are integers, so where a row is counted never changes the table.
+ */
 static enum ps_status add_count(struct ps_surv_table *t, double time, size_t n_event, size_t n_censor)
 {
-	enum ps_status st = make_room(t);
-	if (st != PS_OK)
-		return st;
-	/* appending keeps the order only if strictly after the last (an equal time merges here) */
-	if (t->n_rows > 0 && t->finished) {
-		struct ps_surv_count *last = &t->rows[t->n_rows - 1];
-		if (last->time == time) {
-			last->n_event += n_event;
-			last->n_censor += n_censor;
-			goto counted;
-		}
-		if (last->time > time)
-			t->finished = 0;
+	struct ps_surv_count *c = find_sorted(t, time);
+	if (!c) {
+		size_t before = t->n_sorted;
+		enum ps_status st = make_room(t);
+		if (st != PS_OK)
+			return st;
+		if (t->n_sorted != before)
+			c = find_sorted(t, time);   /* the collapse may have brought time into the prefix */
 	}
-	t->rows[t->n_rows].time = time;
-	t->rows[t->n_rows].n_event = n_event;
-	t->rows[t->n_rows].n_censor = n_censor;
-	t->n_rows++;
-counted:
+	if (c) {
+		c->n_event += n_event;
+		c->n_censor += n_censor;
+	} else {
+		c = &t->rows[t->n_rows];
+		c->time = time;
+		c->n_event = n_event;
+		c->n_censor = n_censor;
+		if (t->n_sorted == t->n_rows && (t->n_rows == 0 || t->rows[t->n_rows - 1].time < time))
+			t->n_sorted++;
+		t->n_rows++;
+		t->finished = t->n_sorted == t->n_rows;
+	}
 	t->n_obs += n_event + n_censor;
 	t->n_events += n_event;
 	return PS_OK;

@@ -6,6 +6,7 @@
  * pwilcox/psignrank. See docs/methods.md, "Rank tests".
  */
 #include "peerstat/ranktest.h"
+#include "peerstat/sort.h"
 
 #include <float.h>
 #include <math.h>
@@ -422,13 +423,19 @@ static uint64_t sort_key(double v)
 	return (u >> 63) ? ~u : u | ((uint64_t)1 << 63);
 }
 
+static uint64_t tagged_key(const void *elem, const void *ctx)
+{
+	(void)ctx;
+	return sort_key(((const struct tagged *)elem)->v);
+}
+
 /* Below this size qsort is as fast; above it the radix sort is several times faster. */
 #define RADIX_MIN 4096
 
 /*
- * Sort observations by value: LSD radix sort on the 64-bit keys, 16 bits per pass, skipping a
- * pass whose digit is the same for all. O(n) time, one scratch array of n. Returns PS_ENOMEM
- * when the scratch cannot be had (s unchanged), else PS_OK.
+ * Sort observations by value: the shared LSD radix sort (peerstat/sort.h) on the 64-bit keys
+ * above. O(n) time, one scratch array of n. Returns PS_ENOMEM when the scratch cannot be had
+ * (s unchanged), else PS_OK.
  */
 static enum ps_status sort_tagged(struct tagged *s, size_t n)
 {
@@ -436,37 +443,7 @@ static enum ps_status sort_tagged(struct tagged *s, size_t n)
 		qsort(s, n, sizeof(*s), cmp_tagged);
 		return PS_OK;
 	}
-	struct tagged *tmp = malloc(n * sizeof(*tmp));
-	size_t *count = malloc(65536 * sizeof(*count));
-	if (!tmp || !count) {
-		free(tmp);
-		free(count);
-		return PS_ENOMEM;
-	}
-	struct tagged *src = s, *dst = tmp;
-	for (int shift = 0; shift < 64; shift += 16) {
-		memset(count, 0, 65536 * sizeof(*count));
-		for (size_t i = 0; i < n; i++)
-			count[(sort_key(src[i].v) >> shift) & 0xffff]++;
-		if (count[(sort_key(src[0].v) >> shift) & 0xffff] == n)
-			continue;       /* every key has this digit: the pass would change nothing */
-		size_t sum = 0;
-		for (size_t d = 0; d < 65536; d++) {
-			size_t c = count[d];
-			count[d] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			dst[count[(sort_key(src[i].v) >> shift) & 0xffff]++] = src[i];
-		struct tagged *t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != s)
-		memcpy(s, src, n * sizeof(*s));
-	free(tmp);
-	free(count);
-	return PS_OK;
+	return ps_sort_radix(s, n, sizeof(*s), tagged_key, NULL, 64);
 }
 
 /*
