@@ -140,14 +140,11 @@ static enum ps_status parse_number(struct compare *c, long index, const char *na
 static enum ps_status on_row(void *ctx, const struct ps_row *row, struct ps_error *err)
 {
 	struct compare *c = ctx;
-	enum ps_status st;
-	int g = ps_groups_classify(&c->groups, c->cells.na, row->fields[c->group_index], row->lens[c->group_index], &st, err);
-	if (st != PS_OK) {
-		err->column = (unsigned long)c->group_index + 1;
-		return ps_reject_row(&c->rejects, err, c->display, row->line);
-	}
+	int g;
+	enum ps_status st = ps_groups_row(&c->groups, c->cells.na, row, c->group_index, &c->rejects,
+				     c->display, &g, err);
 	if (g == PS_GROUP_NONE)
-		return PS_OK;
+		return st;
 
 	/* parse the whole row first, so that a bad cell rejects it before anything is kept */
 	double base = 0;

@@ -90,14 +90,11 @@ static enum ps_status on_header(void *ctx, size_t ncolumns, const char *const *n
 static enum ps_status on_row(void *ctx, const struct ps_row *row, struct ps_error *err)
 {
 	struct survival *s = ctx;
-	enum ps_status st;
-	int g = ps_groups_classify(&s->groups, s->cells.na, row->fields[s->group_index], row->lens[s->group_index], &st, err);
-	if (st != PS_OK) {
-		err->column = (unsigned long)s->group_index + 1;
-		return ps_reject_row(&s->rejects, err, s->display, row->line);
-	}
+	int g;
+	enum ps_status st = ps_groups_row(&s->groups, s->cells.na, row, s->group_index, &s->rejects,
+				     s->display, &g, err);
 	if (g == PS_GROUP_NONE)
-		return PS_OK;
+		return st;
 
 	struct ps_value time, event, stratum;
 	if (ps_cell_parse(&s->time_spec, &s->cells, row->fields[s->time_index], row->lens[s->time_index],

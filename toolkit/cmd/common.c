@@ -359,6 +359,19 @@ int ps_groups_classify(struct ps_groups *groups, const struct ps_na_set *na, con
 	return PS_GROUP_NONE;
 }
 
+enum ps_status ps_groups_row(struct ps_groups *groups, const struct ps_na_set *na, const struct ps_row *row,
+			     long group_index, struct ps_rejects *rejects, const char *display, int *group,
+			     struct ps_error *err)
+{
+	enum ps_status st;
+	*group = ps_groups_classify(groups, na, row->fields[group_index], row->lens[group_index], &st, err);
+	if (st != PS_OK) {
+		err->column = (unsigned long)group_index + 1;
+		return ps_reject_row(rejects, err, display, row->line);
+	}
+	return PS_OK;
+}
+
 void ps_groups_json(struct ps_doc *doc, cJSON *input, const struct ps_groups *groups)
 {
 	cJSON *left = ps_json_object(doc, input, "groups_left_out");

@@ -156,6 +156,16 @@ void ps_groups_init(struct ps_groups *groups);
 int ps_groups_classify(struct ps_groups *groups, const struct ps_na_set *na, const char *s, size_t len,
 		       enum ps_status *status, struct ps_error *err);
 
+/*
+ * The group of a row, for a row callback: classify the cell in column group_index; a label that
+ * is neither group (without --ignore-other-groups) is rejected through rejects, located at that
+ * column. Returns the status for the callback to return when *group is PS_GROUP_NONE (the row is
+ * left out, counted or rejected), PS_OK with *group set otherwise.
+ */
+enum ps_status ps_groups_row(struct ps_groups *groups, const struct ps_na_set *na, const struct ps_row *row,
+			     long group_index, struct ps_rejects *rejects, const char *display, int *group,
+			     struct ps_error *err);
+
 /* Add "groups_left_out": {"missing_group": n, "other_groups": n} to the input object. */
 void ps_groups_json(struct ps_doc *doc, cJSON *input, const struct ps_groups *groups);
 
