@@ -520,17 +520,33 @@ enum ps_status ps_fisher_2x2(const struct ps_twobytwo *t, double conf_level, str
 /* ------------------------------------------------------------------------------------ */
 /* Risk difference, risk ratio, odds ratio */
 
+/*
+ * The checks every effect interval starts with: a valid table and level (else that status in
+ * *st), and both groups non-empty (else the interval is NaN with a note). Returns 1 when the
+ * caller should go on.
+ */
+static int effect_ready(const struct ps_twobytwo *t, double conf_level, struct ps_interval *out, const char *method,
+			enum ps_status *st)
+{
+	*st = ps_twobytwo_check(t);
+	if (*st != PS_OK)
+		return 0;
+	if (!conf_ok(conf_level)) {
+		*st = PS_EUSAGE;
+		return 0;
+	}
+	if (t->n1 == 0 || t->n0 == 0) {
+		interval_nan(out, method, N_EMPTY_GROUP);
+		return 0;
+	}
+	return 1;
+}
+
 enum ps_status ps_risk_difference(const struct ps_twobytwo *t, double conf_level, struct ps_interval *out)
 {
-	enum ps_status st = ps_twobytwo_check(t);
-	if (st != PS_OK)
+	enum ps_status st;
+	if (!effect_ready(t, conf_level, out, M_NEWCOMBE, &st))
 		return st;
-	if (!conf_ok(conf_level))
-		return PS_EUSAGE;
-	if (t->n1 == 0 || t->n0 == 0) {
-		interval_nan(out, M_NEWCOMBE, N_EMPTY_GROUP);
-		return PS_OK;
-	}
 	struct ps_interval w1, w0;
 	ps_wilson_interval(t->a, t->n1, conf_level, &w1);
 	ps_wilson_interval(t->c, t->n0, conf_level, &w0);
@@ -545,15 +561,9 @@ enum ps_status ps_risk_difference(const struct ps_twobytwo *t, double conf_level
 
 enum ps_status ps_risk_ratio(const struct ps_twobytwo *t, double conf_level, struct ps_interval *out)
 {
-	enum ps_status st = ps_twobytwo_check(t);
-	if (st != PS_OK)
+	enum ps_status st;
+	if (!effect_ready(t, conf_level, out, M_KATZ, &st))
 		return st;
-	if (!conf_ok(conf_level))
-		return PS_EUSAGE;
-	if (t->n1 == 0 || t->n0 == 0) {
-		interval_nan(out, M_KATZ, N_EMPTY_GROUP);
-		return PS_OK;
-	}
 	if (t->c == 0) {
 		interval_nan(out, M_KATZ, N_RR_INF);
 		return PS_OK;
@@ -578,15 +588,9 @@ enum ps_status ps_risk_ratio(const struct ps_twobytwo *t, double conf_level, str
 
 enum ps_status ps_odds_ratio(const struct ps_twobytwo *t, double conf_level, struct ps_interval *out)
 {
-	enum ps_status st = ps_twobytwo_check(t);
-	if (st != PS_OK)
+	enum ps_status st;
+	if (!effect_ready(t, conf_level, out, M_WOOLF, &st))
 		return st;
-	if (!conf_ok(conf_level))
-		return PS_EUSAGE;
-	if (t->n1 == 0 || t->n0 == 0) {
-		interval_nan(out, M_WOOLF, N_EMPTY_GROUP);
-		return PS_OK;
-	}
 	double a = (double)t->a, b = (double)(t->n1 - t->a);
 	double c = (double)t->c, d = (double)(t->n0 - t->c);
 	if (b == 0 || c == 0) {
