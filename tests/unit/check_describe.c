@@ -14,22 +14,6 @@
 #define GOLD "continuous.tsv"
 #define TOL 1e-9
 
-/* the values of column `value` whose column `group` equals level */
-static size_t load_group(const char *file, const char *value, const char *group, double level, double **out)
-{
-	double *v, *g;
-	size_t n = test_load_column(file, value, &v);
-	size_t m = test_load_column(file, group, &g);
-	ck_assert_uint_eq(n, m);
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (g[i] == level)
-			v[k++] = v[i];
-	free(g);
-	*out = v;
-	return k;
-}
-
 static void check_against(const char *key, const struct ps_describe_result *r)
 {
 	char k[256];
@@ -55,7 +39,7 @@ static void check_case(const char *file, const char *value, const char *group, c
 	char k[256];
 	for (int level = 1; level >= 0; level--) {
 		double *v;
-		size_t n = load_group(file, value, group, level, &v);
+		size_t n = test_load_group(file, value, group, level, &v);
 		struct ps_describe_result r;
 		ck_assert_int_eq(ps_describe_array(v, n, &r), PS_OK);
 		snprintf(k, sizeof(k), "%s.%s", key, level ? "x" : "y");
@@ -116,7 +100,7 @@ START_TEST(merge_of_shards_equals_whole)
 {
 	/* ToothGrowth OJ split into 3 shards in a scrambled order: same figures as R's on all */
 	double *v;
-	size_t n = load_group("data/continuous/toothgrowth.csv", "len", "oj", 1, &v);
+	size_t n = test_load_group("data/continuous/toothgrowth.csv", "len", "oj", 1, &v);
 	struct ps_describe shard[3], total;
 	for (int s = 0; s < 3; s++)
 		ps_describe_init(&shard[s]);

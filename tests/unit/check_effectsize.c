@@ -30,21 +30,6 @@
 #define TOL 1e-9
 #define ES_TOL 1e-6
 
-static size_t load_group(const char *file, const char *value, const char *group, double level, double **out)
-{
-	double *v, *g;
-	size_t n = test_load_column(file, value, &v);
-	size_t m = test_load_column(file, group, &g);
-	ck_assert_uint_eq(n, m);
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (g[i] == level)
-			v[k++] = v[i];
-	free(g);
-	*out = v;
-	return k;
-}
-
 static void fig(const char *key, const char *name, double got, double tol)
 {
 	char k[256];
@@ -79,8 +64,8 @@ static void check_pair(const double *x, size_t nx, const double *y, size_t ny, c
 static void check_file(const char *file, const char *value, const char *group, const char *key, int with_es)
 {
 	double *x, *y;
-	size_t nx = load_group(file, value, group, 1, &x);
-	size_t ny = load_group(file, value, group, 0, &y);
+	size_t nx = test_load_group(file, value, group, 1, &x);
+	size_t ny = test_load_group(file, value, group, 0, &y);
 	check_pair(x, nx, y, ny, key, with_es);
 	free(x);
 	free(y);
@@ -149,8 +134,8 @@ END_TEST
 START_TEST(paired_dz)
 {
 	double *x, *y;
-	size_t n = load_group("data/continuous/sleep.csv", "extra", "treated", 1, &x);
-	load_group("data/continuous/sleep.csv", "extra", "treated", 0, &y);
+	size_t n = test_load_group("data/continuous/sleep.csv", "extra", "treated", 1, &x);
+	test_load_group("data/continuous/sleep.csv", "extra", "treated", 0, &y);
 	for (size_t i = 0; i < n; i++)
 		x[i] -= y[i];
 	struct ps_effect_size r;
@@ -163,8 +148,8 @@ START_TEST(paired_dz)
 	fig("sleep.paired", "es.dz_high", r.conf_high, ES_TOL);
 	free(x);
 	free(y);
-	n = load_group("data/continuous/anorexia.csv", "postwt", "cbt", 1, &x);
-	load_group("data/continuous/anorexia.csv", "prewt", "cbt", 1, &y);
+	n = test_load_group("data/continuous/anorexia.csv", "postwt", "cbt", 1, &x);
+	test_load_group("data/continuous/anorexia.csv", "prewt", "cbt", 1, &y);
 	for (size_t i = 0; i < n; i++)
 		x[i] -= y[i];
 	ck_assert_int_eq(ps_cohens_dz(x, n, 0.95, &r), PS_OK);

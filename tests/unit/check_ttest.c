@@ -18,35 +18,10 @@
 #define GOLD "continuous.tsv"
 #define TOL 1e-9
 
-static size_t load_group(const char *file, const char *value, const char *group, double level, double **out)
-{
-	double *v, *g;
-	size_t n = test_load_column(file, value, &v);
-	size_t m = test_load_column(file, group, &g);
-	ck_assert_uint_eq(n, m);
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (g[i] == level)
-			v[k++] = v[i];
-	free(g);
-	*out = v;
-	return k;
-}
-
 /*
  * p-values are compared relative to their own size (golden.h's ck_assert_close is absolute
  * below 1, which would accept any p below 1e-9)
  */
-static void assert_rel(double got, double want, double rel, const char *what)
-{
-	if (isnan(want) || want == 0) {
-		ck_assert_close(got, want, rel, what);
-		return;
-	}
-	ck_assert_msg(fabs(got - want) <= rel * fabs(want), "%s = %.17g, want %.17g (rel tol %g, rel err %.3g)",
-		      what, got, want, rel, fabs(got - want) / fabs(want));
-}
-
 static void check_result(const char *key, const struct ps_ttest_result *r)
 {
 	char k[256];
@@ -67,7 +42,7 @@ static void check_result(const char *key, const struct ps_ttest_result *r)
 	} while (0)
 	FIG("df", r->df);
 	snprintf(k, sizeof(k), "%s.p", key);
-	assert_rel(r->p_value, golden(GOLD, k), TOL, k);
+	ck_assert_rel(r->p_value, golden(GOLD, k), TOL, k);
 	FIG("estimate", r->estimate);
 	FIG("stderr", r->stderr_);
 	FIG("conf_low", r->conf_low);
@@ -78,8 +53,8 @@ static void check_result(const char *key, const struct ps_ttest_result *r)
 static void check_two(const char *file, const char *value, const char *group, const char *key)
 {
 	double *x, *y;
-	size_t nx = load_group(file, value, group, 1, &x);
-	size_t ny = load_group(file, value, group, 0, &y);
+	size_t nx = test_load_group(file, value, group, 1, &x);
+	size_t ny = test_load_group(file, value, group, 0, &y);
 	struct ps_ttest_result r;
 	char k[256];
 	ck_assert_int_eq(ps_ttest_two_sample(x, nx, y, ny, 0, 0.95, &r), PS_OK);
@@ -96,8 +71,8 @@ START_TEST(sleep_help_page)
 {
 	check_two("data/continuous/sleep.csv", "extra", "treated", "sleep");
 	double *x, *y;
-	size_t nx = load_group("data/continuous/sleep.csv", "extra", "treated", 1, &x);
-	size_t ny = load_group("data/continuous/sleep.csv", "extra", "treated", 0, &y);
+	size_t nx = test_load_group("data/continuous/sleep.csv", "extra", "treated", 1, &x);
+	size_t ny = test_load_group("data/continuous/sleep.csv", "extra", "treated", 0, &y);
 	ck_assert_uint_eq(nx, ny);
 	struct ps_ttest_result r;
 	ck_assert_int_eq(ps_ttest_two_sample(x, nx, y, ny, 0, 0.90, &r), PS_OK);
@@ -129,8 +104,8 @@ START_TEST(from_merged_accumulators)
 {
 	/* the streaming path: each group described in two shards, merged, then the summary test */
 	double *x, *y;
-	size_t nx = load_group("data/continuous/toothgrowth.csv", "len", "oj", 1, &x);
-	size_t ny = load_group("data/continuous/toothgrowth.csv", "len", "oj", 0, &y);
+	size_t nx = test_load_group("data/continuous/toothgrowth.csv", "len", "oj", 1, &x);
+	size_t ny = test_load_group("data/continuous/toothgrowth.csv", "len", "oj", 0, &y);
 	struct ps_describe a[2], b[2];
 	for (int s = 0; s < 2; s++) {
 		ps_describe_init(&a[s]);
@@ -186,8 +161,8 @@ END_TEST
 START_TEST(anorexia_change)
 {
 	double *pre, *post;
-	size_t n = load_group("data/continuous/anorexia.csv", "prewt", "cbt", 1, &pre);
-	load_group("data/continuous/anorexia.csv", "postwt", "cbt", 1, &post);
+	size_t n = test_load_group("data/continuous/anorexia.csv", "prewt", "cbt", 1, &pre);
+	test_load_group("data/continuous/anorexia.csv", "postwt", "cbt", 1, &post);
 	for (size_t i = 0; i < n; i++)
 		post[i] -= pre[i];
 	struct ps_ttest_result r;
@@ -209,8 +184,8 @@ START_TEST(adversarial)
 	check_two("data/continuous/one_member.csv", "value", "treated", "one_member");
 	check_two("data/continuous/near_1e9.csv", "value", "treated", "near_1e9");
 	double *x, *y;
-	load_group("data/continuous/near_1e9.csv", "value", "treated", 1, &x);
-	size_t ny = load_group("data/continuous/near_1e9.csv", "value", "treated", 0, &y);
+	test_load_group("data/continuous/near_1e9.csv", "value", "treated", 1, &x);
+	size_t ny = test_load_group("data/continuous/near_1e9.csv", "value", "treated", 0, &y);
 	for (size_t i = 0; i < ny; i++)
 		x[i] -= y[i];
 	struct ps_ttest_result r;

@@ -114,3 +114,28 @@ size_t test_load_column(const char *relative, const char *column, double **out)
 	*out = values;
 	return n;
 }
+
+size_t test_load_group(const char *relative, const char *value, const char *group, double level, double **out)
+{
+	double *v, *g;
+	size_t n = test_load_column(relative, value, &v);
+	size_t m = test_load_column(relative, group, &g);
+	ck_assert_uint_eq(n, m);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (g[i] == level)
+			v[k++] = v[i];
+	free(g);
+	*out = v;
+	return k;
+}
+
+void golden_assert_rel(double got, double want, double rel, const char *what, const char *file, int line)
+{
+	if (isnan(want) || isinf(want) || want == 0) {
+		golden_assert_close(got, want, rel, what, file, line);
+		return;
+	}
+	ck_assert_msg(fabs(got - want) <= rel * fabs(want), "%s:%d: %s = %.17g, want %.17g (rel tol %g, rel err %.3g)",
+		      file, line, what, got, want, rel, fabs(got - want) / fabs(want));
+}

@@ -32,6 +32,20 @@ void golden_assert_close(double got, double want, double rel, const char *what, 
  */
 size_t test_load_column(const char *relative, const char *column, double **out);
 
+/*
+ * The values of column `value` in a test CSV whose column `group` equals level, as a malloc'ed
+ * array the caller frees. Returns how many.
+ */
+size_t test_load_group(const char *relative, const char *value, const char *group, double level, double **out);
+
+/*
+ * Check-assert got against want to relative tolerance rel of |want| itself (also below 1, where
+ * ck_assert_close is absolute): for p-values and small figures. NaN must match NaN, infinities
+ * exactly; a want of 0 is held to |got| <= rel.
+ */
+#define ck_assert_rel(got, want, rel, what) golden_assert_rel((got), (want), (rel), (what), __FILE__, __LINE__)
+void golden_assert_rel(double got, double want, double rel, const char *what, const char *file, int line);
+
 /* Path of a file under tests/ (static buffer; valid until the next call). */
 const char *test_path(const char *relative);
 
