@@ -414,7 +414,7 @@ enum ps_status ps_read_csv(const struct ps_common *common, const char *path, ps_
 void ps_text_put_csv_field(struct ps_text_buf *out, const char *s)
 {
 	if (strpbrk(s, ",\"\r\n") == NULL) {
-		ps_text_put(out, s, strlen(s) ? strlen(s) : 0);
+		ps_text_put(out, s, 0);
 		return;
 	}
 	ps_text_put(out, "\"", 1);
