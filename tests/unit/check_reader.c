@@ -118,6 +118,13 @@ static const struct reader_case cases[] = {
 	{ "skip stray quote resyncs", "a,b\n1,x\"y,2\n3,4\n", PS_ON_ERROR_SKIP, PS_OK, "3:3|4;", 0, 1, 2, 2, "stray quote" },
 	{ "skip bad utf-8", "a,b\n1,\xFF\n3,4\n", PS_ON_ERROR_SKIP, PS_OK, "3:3|4;", 0, 1, 2, 2, "invalid UTF-8" },
 	{ "skip unterminated", "a,b\n1,2\n\"3,4\n", PS_ON_ERROR_SKIP, PS_OK, "2:1|2;", 0, 1, 3, 1, "never closed" },
+	/* the reader's fast path (plain lines) must agree with libcsv's at every chunk size */
+	{ "bare carriage return ends a record", "a,b\n1,2\r3,4\n", PS_ON_ERROR_STOP, PS_OK, "2:1|2;2:3|4;", 0, 0, 0, 0,
+	  NULL },
+	{ "whitespace-only line is a row", "a\n  \n", PS_ON_ERROR_STOP, PS_OK, "2:  ;", 0, 0, 0, 0, NULL },
+	{ "trailing delimiter", "a,b\n1,\n", PS_ON_ERROR_STOP, PS_OK, "2:1|;", 0, 0, 0, 0, NULL },
+	{ "plain and quoted lines mixed", "a,b\n1,2\n\"q\",3\n4,5\r\n6,caf\xC3\xA9\n7,\xC3\n8,9\n", PS_ON_ERROR_SKIP, PS_OK,
+	  "2:1|2;3:q|3;4:4|5;5:6|caf\xC3\xA9;7:8|9;", 0, 1, 6, 2, "invalid UTF-8" },
 };
 
 START_TEST(every_case_every_chunk_size)
@@ -176,12 +183,18 @@ START_TEST(field_length_limit)
 	const char *ok = "a,b\n12345678,x\n";
 	run(ok, strlen(ok), 4, PS_ON_ERROR_STOP, ',', 8, &out);
 	ck_assert_int_eq(out.status, PS_OK);
+	run(ok, strlen(ok), strlen(ok), PS_ON_ERROR_STOP, ',', 8, &out);
+	ck_assert_int_eq(out.status, PS_OK);
+	ck_assert_str_eq(out.rows.text, "2:12345678|x;");
 	const char *longer = "a,b\n123456789,x\n";
-	run(longer, strlen(longer), 4, PS_ON_ERROR_STOP, ',', 8, &out);
-	ck_assert_int_eq(out.status, PS_EDATA);
-	ck_assert_ptr_nonnull(strstr(out.err.message, "longer than the limit of 8 bytes"));
-	ck_assert_uint_eq(out.err.line, 2);
-	ck_assert_uint_eq(out.err.column, 1);
+	/* in pieces (libcsv's path) and whole (the fast path's limit) */
+	for (size_t chunk = 4; chunk <= strlen(longer); chunk += strlen(longer) - 4) {
+		run(longer, strlen(longer), chunk, PS_ON_ERROR_STOP, ',', 8, &out);
+		ck_assert_int_eq(out.status, PS_EDATA);
+		ck_assert_ptr_nonnull(strstr(out.err.message, "longer than the limit of 8 bytes"));
+		ck_assert_uint_eq(out.err.line, 2);
+		ck_assert_uint_eq(out.err.column, 1);
+	}
 	/* an unbalanced quote must not make libcsv buffer the rest of a large file */
 	size_t big = 200000;
 	char *runaway = malloc(big + 16);
@@ -192,6 +205,23 @@ START_TEST(field_length_limit)
 	ck_assert_int_eq(out.status, PS_EDATA);
 	ck_assert_ptr_nonnull(strstr(out.err.message, "longer than the limit"));
 	free(runaway);
+}
+END_TEST
+
+START_TEST(nul_byte_whole_and_in_pieces)
+{
+	static const char input[] = "a,b\n1,2\n3,x\0y\n5,6\n";
+	size_t len = sizeof(input) - 1;
+	for (size_t chunk = 1; chunk <= len; chunk++) {
+		struct outcome out;
+		run(input, len, chunk, PS_ON_ERROR_SKIP, ',', 0, &out);
+		ck_assert_int_eq(out.status, PS_OK);
+		ck_assert_str_eq(out.rows.text, "2:1|2;4:5|6;");
+		ck_assert_uint_eq(out.rejected, 1);
+		ck_assert_uint_eq(out.err.line, 3);
+		ck_assert_uint_eq(out.err.column, 2);
+		ck_assert_ptr_nonnull(strstr(out.err.message, "NUL byte"));
+	}
 }
 END_TEST
 
@@ -279,6 +309,7 @@ static Suite *reader_suite(void)
 	tcase_add_loop_test(tc, every_case_every_chunk_size, 0, (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, other_delimiters);
 	tcase_add_test(tc, field_length_limit);
+	tcase_add_test(tc, nul_byte_whole_and_in_pieces);
 	tcase_add_test(tc, callback_status_stops_the_reader);
 	tcase_add_test(tc, split_reading_equals_one_pass);
 	suite_add_tcase(s, tc);
