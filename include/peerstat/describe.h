@@ -61,7 +61,8 @@ enum ps_status ps_describe_merge(struct ps_describe *acc, const struct ps_descri
 
 /*
  * Compute the figures into out. Sorts the stored values in place (their order is not part of
- * the state), so more values may still be added afterwards. Returns PS_OK; an empty
+ * the state), so more values may still be added afterwards. Returns PS_OK, or PS_ENOMEM when
+ * the sort's scratch array (n values, for 4096 values or more) cannot be had; an empty
  * accumulator is not an error (see the result's note).
  */
 enum ps_status ps_describe_finish(struct ps_describe *acc, struct ps_describe_result *out);

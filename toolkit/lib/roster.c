@@ -132,12 +132,18 @@ static enum ps_status reject(struct ps_roster *r, struct ps_error *err, enum ps_
 	return PS_EDATA;
 }
 
+/* Whether label (s, len) is the key at index: one compare, no hashing, for every row's check. */
+static int same_key(const struct ps_strmap *map, size_t index, const char *s, size_t len)
+{
+	return map->key_lens[index] == len && memcmp(ps_strmap_key(map, index), s, len) == 0;
+}
+
 static const char *site_name(const struct ps_roster *r, int32_t site)
 {
 	return site < 0 ? "(missing)" : ps_strmap_key(&r->sites, (size_t)site);
 }
 
-/* Room for one more person; the new record is zeroed so that release can always walk ids.count records. */
+/* Room for one more person (release walks only the ids.count records set up by new_person). */
 static int reserve_person(struct ps_roster *r)
 {
 	if (r->ids.count < r->cap)
@@ -146,8 +152,7 @@ static int reserve_person(struct ps_roster *r)
 	struct ps_roster_person *people = realloc(r->people, cap * sizeof(*people));
 	if (!people)
 		return -1;
-	memset(people + r->cap, 0, (cap - r->cap) * sizeof(*people));
-	r->people = people;
+	r->people = people; /* records past ids.count are never read: new_person sets each one up */
 	r->cap = cap;
 	return 0;
 }
@@ -244,15 +249,13 @@ enum ps_status ps_roster_add(struct ps_roster *r, const char *id, size_t id_len,
 	size_t pi;
 	if (ps_strmap_find(&r->ids, id, id_len, &pi)) {
 		struct ps_roster_person *p = &r->people[pi];
-		size_t c, s;
-		if (!ps_strmap_find(&r->cohorts, cohort, cohort_len, &c) || c != p->cohort) {
+		if (!same_key(&r->cohorts, p->cohort, cohort, cohort_len)) {
 			snprintf(expected, sizeof(expected), "cohort '%s' as on the participant's earlier rows",
 				 ps_strmap_key(&r->cohorts, p->cohort));
 			return reject(r, err, PS_ROSTER_RULE_COHORT, cohort, cohort_len, expected,
 				      "participant is already listed under cohort '%s'", ps_strmap_key(&r->cohorts, p->cohort));
 		}
-		int same_site = site ? p->site >= 0 && ps_strmap_find(&r->sites, site, site_len, &s) && s == (size_t)p->site
-				     : p->site < 0;
+		int same_site = site ? p->site >= 0 && same_key(&r->sites, (size_t)p->site, site, site_len) : p->site < 0;
 		if (!same_site) {
 			snprintf(expected, sizeof(expected), "site '%s' as on the participant's earlier rows",
 				 site_name(r, p->site));
