@@ -66,8 +66,17 @@ int ps_na_set_init_default(struct ps_na_set *set);
 /* Fill set from a comma-separated list. Returns 0, or -1 when out of memory. */
 int ps_na_set_init_list(struct ps_na_set *set, const char *list);
 
-/* 1 when (s, len) is one of the set's tokens. */
-int ps_na_set_has(const struct ps_na_set *set, const char *s, size_t len);
+/* 1 when (s, len) is one of the set's tokens (inline: it runs for every cell). */
+int ps_na_set_has_slow(const struct ps_na_set *set, const char *s, size_t len);
+static inline int ps_na_set_has(const struct ps_na_set *set, const char *s, size_t len)
+{
+	/* almost every cell is not missing: rule it out by length and first byte first */
+	if (!(set->len_mask >> (len < 63 ? len : 63) & 1))
+		return 0;
+	if (len && !(set->first[(unsigned char)s[0] >> 3] >> ((unsigned char)s[0] & 7) & 1))
+		return 0;
+	return ps_na_set_has_slow(set, s, len);
+}
 
 /* Free the tokens; the set may be initialised again afterwards. */
 void ps_na_set_release(struct ps_na_set *set);

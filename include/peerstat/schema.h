@@ -34,10 +34,24 @@ struct ps_field_spec {
 	double min, max;           /* for INT and NUMBER; min > max means no range check */
 };
 
-/* How cells are read: missing-value tokens and the date format. */
+/*
+ * Dates already parsed, for a reader whose rows repeat a few hundred session dates millions of
+ * times: direct-mapped on the date's text, only successful parses are kept, so a hit gives the
+ * day ps_parse_date would give. Owned by one reader (not shared between threads).
+ */
+#define PS_DATE_MEMO_SLOTS 256
+#define PS_DATE_MEMO_KEY 16
+struct ps_date_memo {
+	char key[PS_DATE_MEMO_SLOTS][PS_DATE_MEMO_KEY];
+	uint8_t len[PS_DATE_MEMO_SLOTS];    /* 0: empty slot */
+	int32_t day[PS_DATE_MEMO_SLOTS];
+};
+
+/* How cells are read: missing-value tokens, the date format and an optional date memo. */
 struct ps_cell_options {
 	const struct ps_na_set *na;
 	enum ps_date_format date_format;
+	struct ps_date_memo *date_memo;  /* NULL, or zeroed memory of the caller's for this format */
 };
 
 struct ps_value {

@@ -38,7 +38,7 @@ START_TEST(cells)
 {
 	struct ps_na_set na;
 	ps_na_set_init_default(&na);
-	struct ps_cell_options opt = { &na, PS_DATE_ISO };
+	struct ps_cell_options opt = { &na, PS_DATE_ISO, NULL };
 	struct ps_value v;
 	struct ps_error err;
 	ps_error_clear(&err);
@@ -56,6 +56,41 @@ START_TEST(cells)
 	/* an id is never echoed back in a message */
 	ck_assert_int_eq(ps_cell_parse(&specs[0], &opt, "NA", 2, 0, &v, &err), PS_EDATA);
 	ck_assert_str_eq(err.value, "");
+	ps_na_set_release(&na);
+}
+END_TEST
+
+/* The date memo must never change an answer: every day of 30 years, twice, bad dates between. */
+START_TEST(date_memo_gives_the_parsers_answers)
+{
+	static const struct ps_field_spec date_spec = { "session date", "session_date", "--date", PS_TYPE_DATE, 1, 1, 1, 0 };
+	struct ps_na_set na;
+	ps_na_set_init_default(&na);
+	static struct ps_date_memo memo;
+	memset(&memo, 0, sizeof(memo));
+	struct ps_cell_options plain = { &na, PS_DATE_ISO, NULL }, memoised = { &na, PS_DATE_ISO, &memo };
+	static const char *const bad[] = { "2024-02-30", "2023-02-29", "2024-1-05", "20240105", "2024-01-05 ", "x" };
+	unsigned long hits_checked = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		for (int32_t day = 19000; day < 19000 + 30 * 366; day += 1 + pass) {
+			char text[16];
+			ps_format_date(day, text);
+			struct ps_value a, b;
+			struct ps_error e1, e2;
+			ps_error_clear(&e1);
+			ps_error_clear(&e2);
+			ck_assert_int_eq(ps_cell_parse(&date_spec, &plain, text, strlen(text), 3, &a, &e1), PS_OK);
+			ck_assert_int_eq(ps_cell_parse(&date_spec, &memoised, text, strlen(text), 3, &b, &e2), PS_OK);
+			ck_assert_int_eq(a.day, day);
+			ck_assert_int_eq(b.day, day);
+			const char *wrong = bad[(size_t)day % (sizeof(bad) / sizeof(bad[0]))];
+			ck_assert_int_eq(ps_cell_parse(&date_spec, &memoised, wrong, strlen(wrong), 3, &b, &e2), PS_EDATA);
+			ck_assert_int_eq(ps_cell_parse(&date_spec, &plain, wrong, strlen(wrong), 3, &a, &e1), PS_EDATA);
+			ck_assert_str_eq(e1.message, e2.message);
+			hits_checked++;
+		}
+	}
+	ck_assert_uint_gt(hits_checked, 10000);
 	ps_na_set_release(&na);
 }
 END_TEST
@@ -151,6 +186,7 @@ static Suite *schema_suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, resolve_by_name);
 	tcase_add_test(tc, cells);
+	tcase_add_test(tc, date_memo_gives_the_parsers_answers);
 	tcase_add_test(tc, identifier_guard);
 	tcase_add_test(tc, atomic_output);
 	suite_add_tcase(s, tc);

@@ -59,6 +59,7 @@ struct part {
 	const char *const *header;
 	struct ps_roster roster;
 	struct ps_rejects rejects;
+	struct ps_date_memo date_memo;   /* session dates repeat: parsed once per thread */
 };
 
 static enum ps_status on_header(void *ctx, size_t ncolumns, const char *const *names, struct ps_error *err)
@@ -120,6 +121,7 @@ static void part_init(struct part *p, const struct ps_attendance *a, const struc
 	p->a = a;
 	p->common = common;
 	p->cells = ps_common_cell_options(common);
+	p->cells.date_memo = &p->date_memo;
 	ps_roster_init(&p->roster, a->as_of);
 	ps_rejects_init(&p->rejects, common->policy);
 }

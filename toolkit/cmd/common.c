@@ -151,7 +151,7 @@ struct ps_reader_options ps_common_reader_options(const struct ps_common *common
 
 struct ps_cell_options ps_common_cell_options(const struct ps_common *common)
 {
-	struct ps_cell_options o = { &common->na, common->date_format };
+	struct ps_cell_options o = { &common->na, common->date_format, NULL };
 	return o;
 }
 

@@ -279,13 +279,8 @@ int ps_na_set_init_list(struct ps_na_set *set, const char *list)
 	return 0;
 }
 
-int ps_na_set_has(const struct ps_na_set *set, const char *s, size_t len)
+int ps_na_set_has_slow(const struct ps_na_set *set, const char *s, size_t len)
 {
-	/* almost every cell is not missing: rule it out by length and first byte first */
-	if (!(set->len_mask >> (len < 63 ? len : 63) & 1))
-		return 0;
-	if (len && !(set->first[(unsigned char)s[0] >> 3] >> ((unsigned char)s[0] & 7) & 1))
-		return 0;
 	for (size_t i = 0; i < set->count; i++)
 		if (set->lens[i] == len && memcmp(set->tokens[i], s, len) == 0)
 			return 1;

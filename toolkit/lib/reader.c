@@ -16,6 +16,9 @@
 #include <csv.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "peerstat/parse.h"
 
@@ -407,6 +410,18 @@ static void classify_bytes(struct ps_reader *r)
  * and its per-field callback taking 40% of a retention run; this path takes a few percent.
  * Returns the bytes consumed (the line and its newline), or 0 to leave the line to libcsv.
  */
+/* A field of the fast path ends at end (exclusive): its NUL goes where the delimiter was. */
+static inline int fast_field(struct ps_reader *r, size_t *nfields, size_t *start, size_t end)
+{
+	if (*nfields == r->fields_cap && !grow_fields(r, *nfields + 1))
+		return 0;
+	r->bytes[end] = '\0';
+	r->offsets[*nfields] = *start;
+	r->lens[(*nfields)++] = end - *start;
+	*start = end + 1;
+	return 1;
+}
+
 static size_t fast_line(struct ps_reader *r, const char *buf, size_t len)
 {
 	if (r->in_record || r->mid_line || !r->header)
@@ -420,9 +435,38 @@ static size_t fast_line(struct ps_reader *r, const char *buf, size_t len)
 		return 0;
 	const unsigned char *in = (const unsigned char *)buf;
 	char *out = r->bytes;
-	size_t nfields = 0, start = 0, end, i;
+	size_t nfields = 0, start = 0, end = 0, i = 0;
 	int high = 0;
-	for (i = 0;; i++) {
+#ifdef __SSE2__
+	/*
+	 * Sixteen bytes at a time (SSE2 is part of x86-64): a block up to its first byte that is a
+	 * quote or below 0x20 or above 0x7F (signed compare: those are negative) is copied whole and
+	 * only its delimiters looked at; that byte then takes the byte step below. The byte loop
+	 * alone cost ten instructions a byte, a third of a retention run.
+	 */
+	const __m128i quote = _mm_set1_epi8('"'), space = _mm_set1_epi8(0x20);
+	const __m128i delimiter = _mm_set1_epi8((char)r->options.delimiter);
+#endif
+	for (;;) {
+#ifdef __SSE2__
+		if (i + 16 <= limit) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(in + i));
+			unsigned delims = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, delimiter));
+			unsigned stop = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmplt_epi8(v, space)));
+			stop &= ~delims; /* a tab delimiter is below 0x20 */
+			_mm_storeu_si128((__m128i *)(void *)(out + i), v);
+			unsigned upto = stop ? (unsigned)__builtin_ctz(stop) : 16;
+			if (upto < 16)
+				delims &= (1u << upto) - 1;
+			for (; delims; delims &= delims - 1)
+				if (!fast_field(r, &nfields, &start, i + (size_t)__builtin_ctz(delims)))
+					return 0;
+			i += upto;
+			if (!stop)
+				continue;
+		}
+#endif
+		/* one byte: the end of the line, a byte the block test stopped at, or the tail */
 		if (i == limit)
 			return 0; /* no newline close enough */
 		unsigned char c = in[i];
@@ -430,12 +474,8 @@ static size_t fast_line(struct ps_reader *r, const char *buf, size_t len)
 		if (k == BYTE_PLAIN) {
 			out[i] = (char)c;
 		} else if (k == BYTE_DELIMITER) {
-			if (nfields == r->fields_cap && !grow_fields(r, nfields + 1))
+			if (!fast_field(r, &nfields, &start, i))
 				return 0;
-			out[i] = '\0';
-			r->offsets[nfields] = start;
-			r->lens[nfields++] = i - start;
-			start = i + 1;
 		} else if (k == BYTE_HIGH) {
 			out[i] = (char)c;
 			high = 1;
@@ -448,16 +488,14 @@ static size_t fast_line(struct ps_reader *r, const char *buf, size_t len)
 		} else {
 			return 0;
 		}
+		i++;
 	}
 	if (end == 0)
 		return 0; /* a blank line: counted on the ordinary path */
-	if (high && !ps_utf8_valid(out, end))
+	if (high && !ps_utf8_valid(buf, end)) /* the raw line: out has NULs for delimiters */
 		return 0; /* for the exact message */
-	if (nfields == r->fields_cap && !grow_fields(r, nfields + 1))
+	if (!fast_field(r, &nfields, &start, end))
 		return 0;
-	out[end] = '\0';
-	r->offsets[nfields] = start;
-	r->lens[nfields++] = end - start;
 	r->nfields = nfields;
 	r->bytes_len = end + 1;
 	r->record_line = r->line;

@@ -93,11 +93,52 @@ static enum ps_status cell_error(const struct ps_field_spec *spec, const struct 
 	return ps_error_set(err, PS_EDATA, "%s", what);
 }
 
+static size_t memo_slot(const char *s, size_t len)
+{
+	/* the last eight bytes (the day and month of an ISO date), mixed; shorter keys byte-wise */
+	uint64_t h = len;
+	if (len >= 8) {
+		uint64_t tail;
+		memcpy(&tail, s + len - 8, sizeof(tail));
+		h ^= tail;
+	} else {
+		for (size_t i = 0; i < len; i++)
+			h = h << 8 | (unsigned char)s[i];
+	}
+	h *= UINT64_C(0x9E3779B97F4A7C15);
+	return (size_t)(h >> 56); /* PS_DATE_MEMO_SLOTS == 256 */
+}
+
+static int memo_find(const struct ps_date_memo *memo, const char *s, size_t len, int32_t *day)
+{
+	if (len == 0 || len > PS_DATE_MEMO_KEY)
+		return 0;
+	size_t k = memo_slot(s, len);
+	if (memo->len[k] != len || memcmp(memo->key[k], s, len) != 0)
+		return 0;
+	*day = memo->day[k];
+	return 1;
+}
+
+static void memo_keep(struct ps_date_memo *memo, const char *s, size_t len, int32_t day)
+{
+	if (len == 0 || len > PS_DATE_MEMO_KEY)
+		return;
+	size_t k = memo_slot(s, len);
+	memcpy(memo->key[k], s, len);
+	memo->len[k] = (uint8_t)len;
+	memo->day[k] = day;
+}
+
 enum ps_status ps_cell_parse(const struct ps_field_spec *spec, const struct ps_cell_options *options,
 			     const char *s, size_t len, size_t column, struct ps_value *out, struct ps_error *err)
 {
 	const char *why = NULL;
-	memset(out, 0, sizeof(*out));
+	/* every member, without a memset: this runs for every cell of every row */
+	out->missing = 0;
+	out->i = 0;
+	out->d = 0;
+	out->day = 0;
 	out->s = s;
 	out->len = len;
 	if (ps_na_set_has(options->na, s, len)) {
@@ -111,8 +152,12 @@ enum ps_status ps_cell_parse(const struct ps_field_spec *spec, const struct ps_c
 	case PS_TYPE_LABEL:
 		return PS_OK;
 	case PS_TYPE_DATE:
+		if (options->date_memo && memo_find(options->date_memo, s, len, &out->day))
+			return PS_OK;
 		if (!ps_parse_date(s, len, options->date_format, &out->day, &why))
 			return cell_error(spec, options, s, len, column, err, why);
+		if (options->date_memo)
+			memo_keep(options->date_memo, s, len, out->day);
 		return PS_OK;
 	case PS_TYPE_BOOL: {
 		int b;
