@@ -39,11 +39,11 @@ struct ps_field_spec {
  * times: direct-mapped on the date's text, only successful parses are kept, so a hit gives the
  * day ps_parse_date would give. Owned by one reader (not shared between threads).
  */
-#define PS_DATE_MEMO_SLOTS 256
-#define PS_DATE_MEMO_KEY 16
+#define PS_DATE_MEMO_SLOTS 4096   /* a roll of a few years holds ~500 distinct dates */
+#define PS_DATE_MEMO_KEY 12       /* dates are at most 10 characters */
 struct ps_date_memo {
 	char key[PS_DATE_MEMO_SLOTS][PS_DATE_MEMO_KEY];
-	uint8_t len[PS_DATE_MEMO_SLOTS];    /* 0: empty slot */
+	uint8_t len[PS_DATE_MEMO_SLOTS];     /* 0: empty slot */
 	int32_t day[PS_DATE_MEMO_SLOTS];
 };
 

@@ -59,7 +59,7 @@ struct part {
 	const char *const *header;
 	struct ps_roster roster;
 	struct ps_rejects rejects;
-	struct ps_date_memo date_memo;   /* session dates repeat: parsed once per thread */
+	struct ps_date_memo *date_memo;  /* session dates repeat: parsed once per thread (NULL: none) */
 };
 
 static enum ps_status on_header(void *ctx, size_t ncolumns, const char *const *names, struct ps_error *err)
@@ -121,7 +121,8 @@ static void part_init(struct part *p, const struct ps_attendance *a, const struc
 	p->a = a;
 	p->common = common;
 	p->cells = ps_common_cell_options(common);
-	p->cells.date_memo = &p->date_memo;
+	p->date_memo = calloc(1, sizeof(*p->date_memo)); /* without it dates are parsed every time */
+	p->cells.date_memo = p->date_memo;
 	ps_roster_init(&p->roster, a->as_of);
 	ps_rejects_init(&p->rejects, common->policy);
 }
@@ -175,6 +176,10 @@ enum ps_status ps_attendance_read(struct ps_attendance *a, const struct ps_commo
 			/* a rule broken across the halves: read again in one pass to locate it */
 			ps_roster_release(&parts[0].roster);
 			ps_roster_release(&parts[1].roster);
+	free(parts[0].date_memo);
+	free(parts[1].date_memo);
+			free(parts[0].date_memo);
+			free(parts[1].date_memo);
 			part_init(&parts[0], a, common);
 			part_init(&parts[1], a, common);
 			threads = 1;

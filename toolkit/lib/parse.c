@@ -222,6 +222,10 @@ int ps_parse_bool(const char *s, size_t len, int *out, const char **why)
 {
 	static const char *const truthy[] = { "1", "yes", "true", "y", "present" };
 	static const char *const falsy[] = { "0", "no", "false", "n", "absent" };
+	if (len == 1 && (s[0] == '0' || s[0] == '1')) {
+		*out = s[0] == '1'; /* what attendance rolls hold, row after row */
+		return 1;
+	}
 	for (size_t i = 0; i < sizeof(truthy) / sizeof(truthy[0]); i++) {
 		if (equals_nocase(s, len, truthy[i])) {
 			*out = 1;

@@ -106,7 +106,7 @@ static size_t memo_slot(const char *s, size_t len)
 			h = h << 8 | (unsigned char)s[i];
 	}
 	h *= UINT64_C(0x9E3779B97F4A7C15);
-	return (size_t)(h >> 56); /* PS_DATE_MEMO_SLOTS == 256 */
+	return (size_t)(h >> 52); /* PS_DATE_MEMO_SLOTS == 4096 */
 }
 
 static int memo_find(const struct ps_date_memo *memo, const char *s, size_t len, int32_t *day)
