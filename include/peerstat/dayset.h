@@ -28,4 +28,13 @@ void ps_dayset_release(struct ps_dayset *set);
 /* Add day: returns 1 when new, 0 when it was already there, -1 when out of memory. */
 int ps_dayset_add(struct ps_dayset *set, int32_t day);
 
+/* The first day in both a and b: returns 1 and sets *day, or 0 when they share none. */
+int ps_dayset_first_common(const struct ps_dayset *a, const struct ps_dayset *b, int32_t *day);
+
+/* Add every day of src to dst (word by word, for merging shards). Returns 0, or -1 when out of memory. */
+int ps_dayset_union(struct ps_dayset *dst, const struct ps_dayset *src);
+
+/* Make dst (not initialised) a copy of src, owning its own words. Returns 0, or -1 (dst then empty). */
+int ps_dayset_copy(struct ps_dayset *dst, const struct ps_dayset *src);
+
 #endif

@@ -38,6 +38,14 @@ int ps_strmap_intern(struct ps_strmap *map, const char *s, size_t len, size_t *i
 /* Find (s, len): returns 1 and sets *index when present, 0 when absent. */
 int ps_strmap_find(struct ps_strmap *map, const char *s, size_t len, size_t *index);
 
+/*
+ * The same two with the key's hash known: every map hashes alike, so hashes[i] of one map is
+ * the hash to give for its key i in another (merging shards hashes each key once).
+ */
+int ps_strmap_intern_hashed(struct ps_strmap *map, const char *s, size_t len, uint64_t hash, size_t *index,
+			    int *added);
+int ps_strmap_find_hashed(struct ps_strmap *map, const char *s, size_t len, uint64_t hash, size_t *index);
+
 /* The key at index (NUL-terminated, owned by the map). */
 const char *ps_strmap_key(const struct ps_strmap *map, size_t index);
 

@@ -75,12 +75,76 @@ START_TEST(dayset_finds_duplicates_over_any_span)
 }
 END_TEST
 
+/*
+ * Union, first common day and copy (the word-wise merge of shards) against a plain array of
+ * flags: random sets over short spans (inline words) and long ones (grown, either direction).
+ */
+#define SPAN 3000
+static void random_set(struct ps_dayset *set, unsigned char *flags, int32_t lo, int32_t width, int count, unsigned *seed)
+{
+	ps_dayset_init(set);
+	int failed = 0;
+	for (int i = 0; i < count; i++) {
+		int32_t day = lo + (int32_t)(rand_r(seed) % (unsigned)width);
+		failed |= ps_dayset_add(set, day) < 0;
+		flags[day + SPAN] = 1;
+	}
+	ck_assert(!failed);
+}
+
+/* Membership from the documented layout: bit i of the words is day base + i. */
+static int has_day(const struct ps_dayset *set, int32_t day)
+{
+	int64_t off = (int64_t)day - set->base;
+	if (set->nwords == 0 || off < 0 || off >= (int64_t)set->nwords * 64)
+		return 0;
+	const uint64_t *w = set->heap ? set->heap : set->inline_bits;
+	return (int)(w[off / 64] >> (off % 64) & 1);
+}
+
+START_TEST(dayset_union_and_first_common)
+{
+	unsigned seed = 12345;
+	for (int trial = 0; trial < 400; trial++) {
+		static unsigned char fa[2 * SPAN], fb[2 * SPAN];
+		memset(fa, 0, sizeof(fa));
+		memset(fb, 0, sizeof(fb));
+		int wide = trial % 3;
+		int32_t width = wide ? 1 + (int32_t)(rand_r(&seed) % 2000) : 1 + (int32_t)(rand_r(&seed) % 200);
+		struct ps_dayset a, b;
+		random_set(&a, fa, -(int32_t)(rand_r(&seed) % 800), width, (int)(rand_r(&seed) % 40), &seed);
+		random_set(&b, fb, -(int32_t)(rand_r(&seed) % 800), width, (int)(rand_r(&seed) % 40), &seed);
+		int32_t want = 0, got = 0;
+		int want_found = 0;
+		for (int32_t d = -SPAN; d < SPAN && !want_found; d++)
+			if (fa[d + SPAN] && fb[d + SPAN]) {
+				want = d;
+				want_found = 1;
+			}
+		int found = ps_dayset_first_common(&a, &b, &got);
+		ck_assert_int_eq(found, want_found);
+		if (found)
+			ck_assert_int_eq(got, want);
+		ck_assert_int_eq(ps_dayset_union(&a, &b), 0);
+		/* one assertion per trial: Check records every assertion it passes, and that is slow */
+		int32_t wrong_day = INT32_MIN;
+		for (int32_t d = -SPAN; d < SPAN && wrong_day == INT32_MIN; d++)
+			if (has_day(&a, d) != (fa[d + SPAN] || fb[d + SPAN]))
+				wrong_day = d;
+		ck_assert_msg(wrong_day == INT32_MIN, "trial %d: union wrong at day %d", trial, (int)wrong_day);
+		ps_dayset_release(&a);
+		ps_dayset_release(&b);
+	}
+}
+END_TEST
+
 static Suite *collections_suite(void)
 {
 	Suite *s = suite_create("collections");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, strmap_interns_in_order);
 	tcase_add_test(tc, dayset_finds_duplicates_over_any_span);
+	tcase_add_test(tc, dayset_union_and_first_common);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -20,7 +20,8 @@ static uint64_t *words(struct ps_dayset *set)
 	return set->heap ? set->heap : set->inline_bits;
 }
 
-int ps_dayset_add(struct ps_dayset *set, int32_t day)
+/* Grow set's span, if need be, to include day (without adding it). Returns 0, or -1. */
+static int cover(struct ps_dayset *set, int32_t day)
 {
 	if (set->nwords == 0) {
 		set->nwords = PS_DAYSET_INLINE_WORDS;
@@ -30,29 +31,112 @@ int ps_dayset_add(struct ps_dayset *set, int32_t day)
 	}
 	int64_t offset = (int64_t)day - set->base;
 	int64_t span = (int64_t)set->nwords * 64;
-	if (offset < 0 || offset >= span) {
-		/* grow to cover day, with headroom on the side it fell */
-		int64_t lo = offset < 0 ? offset - span / 2 : 0;
-		int64_t hi = offset >= span ? offset + span / 2 + 1 : span;
-		lo = lo / 64 * 64 - (lo % 64 ? 64 : 0);
-		uint64_t nwords = (uint64_t)((hi - lo + 63) / 64);
-		if (nwords > (1u << 26))
-			return -1; /* a span of over 11 million years: refuse rather than allocate */
-		uint64_t *grown = calloc(nwords, sizeof(*grown));
-		if (!grown)
-			return -1;
-		uint64_t shift_words = (uint64_t)(-lo / 64);
-		memcpy(grown + shift_words, words(set), set->nwords * sizeof(uint64_t));
-		free(set->heap);
-		set->heap = grown;
-		set->base = (int32_t)(set->base + lo);
-		set->nwords = (uint32_t)nwords;
-		offset = (int64_t)day - set->base;
-	}
+	if (offset >= 0 && offset < span)
+		return 0;
+	/* grow to cover day, with headroom on the side it fell */
+	int64_t lo = offset < 0 ? offset - span / 2 : 0;
+	int64_t hi = offset >= span ? offset + span / 2 + 1 : span;
+	lo = lo / 64 * 64 - (lo % 64 ? 64 : 0);
+	uint64_t nwords = (uint64_t)((hi - lo + 63) / 64);
+	if (nwords > (1u << 26))
+		return -1; /* a span of over 11 million years: refuse rather than allocate */
+	uint64_t *grown = calloc(nwords, sizeof(*grown));
+	if (!grown)
+		return -1;
+	uint64_t shift_words = (uint64_t)(-lo / 64);
+	memcpy(grown + shift_words, words(set), set->nwords * sizeof(uint64_t));
+	free(set->heap);
+	set->heap = grown;
+	set->base = (int32_t)(set->base + lo);
+	set->nwords = (uint32_t)nwords;
+	return 0;
+}
+
+int ps_dayset_add(struct ps_dayset *set, int32_t day)
+{
+	if (cover(set, day) != 0)
+		return -1;
+	int64_t offset = (int64_t)day - set->base;
 	uint64_t *w = words(set);
 	uint64_t bit = 1ull << (offset % 64);
 	if (w[offset / 64] & bit)
 		return 0;
 	w[offset / 64] |= bit;
 	return 1;
+}
+
+static const uint64_t *const_words(const struct ps_dayset *set)
+{
+	return set->heap ? set->heap : set->inline_bits;
+}
+
+/* The 64 bits of set for days day0 .. day0 + 63 (bit i: day0 + i), zeros outside its span. */
+static uint64_t bits_from(const struct ps_dayset *set, int64_t day0)
+{
+	int64_t off = day0 - set->base, span = (int64_t)set->nwords * 64;
+	if (set->nwords == 0 || off <= -64 || off >= span)
+		return 0;
+	const uint64_t *w = const_words(set);
+	int64_t k = off >= 0 ? off / 64 : -1;           /* the word holding day0, -1 before the span */
+	unsigned shift = (unsigned)(((off % 64) + 64) % 64);
+	uint64_t low = k >= 0 ? w[k] : 0, high = k + 1 < (int64_t)set->nwords ? w[k + 1] : 0;
+	return shift ? low >> shift | high << (64 - shift) : low;
+}
+
+int ps_dayset_first_common(const struct ps_dayset *a, const struct ps_dayset *b, int32_t *day)
+{
+	const uint64_t *w = const_words(b);
+	for (uint32_t j = 0; j < b->nwords; j++) {
+		if (!w[j])
+			continue;
+		int64_t day0 = (int64_t)b->base + (int64_t)j * 64;
+		uint64_t both = w[j] & bits_from(a, day0);
+		if (both) {
+			*day = (int32_t)(day0 + __builtin_ctzll(both));
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int ps_dayset_union(struct ps_dayset *dst, const struct ps_dayset *src)
+{
+	const uint64_t *w = const_words(src);
+	uint32_t first = 0, last = src->nwords;
+	while (first < src->nwords && !w[first])
+		first++;
+	if (first == src->nwords)
+		return 0; /* src is empty */
+	while (!w[last - 1])
+		last--;
+	int64_t lo_day = (int64_t)src->base + (int64_t)first * 64 + __builtin_ctzll(w[first]);
+	int64_t hi_day = (int64_t)src->base + (int64_t)(last - 1) * 64 + 63 - __builtin_clzll(w[last - 1]);
+	if (cover(dst, (int32_t)lo_day) != 0 || cover(dst, (int32_t)hi_day) != 0)
+		return -1;
+	uint64_t *d = words(dst);
+	for (uint32_t j = first; j < last; j++) {
+		if (!w[j])
+			continue;
+		/* every set bit of w[j] lies within dst's span now: place the word at its offset */
+		int64_t off = (int64_t)src->base + (int64_t)j * 64 - dst->base;
+		for (uint64_t bits = w[j]; bits; bits &= bits - 1) {
+			int64_t at = off + __builtin_ctzll(bits);
+			d[at / 64] |= 1ull << (at % 64);
+		}
+	}
+	return 0;
+}
+
+int ps_dayset_copy(struct ps_dayset *dst, const struct ps_dayset *src)
+{
+	*dst = *src;
+	if (!src->heap)
+		return 0;
+	dst->heap = malloc(src->nwords * sizeof(uint64_t));
+	if (!dst->heap) {
+		ps_dayset_init(dst);
+		return -1;
+	}
+	memcpy(dst->heap, src->heap, src->nwords * sizeof(uint64_t));
+	return 0;
 }

@@ -13,20 +13,12 @@
 #define LAST_DAY 2932896
 
 /*
- * Reading a dayset. dayset.h documents its fields (bit i of the words is day base + i); it has
- * no membership or iteration call of its own, so the two the roster needs live here.
+ * Counting a dayset's days in a window (dayset.h documents its fields: bit i of the words is
+ * day base + i), which only the roster needs.
  */
 static const uint64_t *ds_words(const struct ps_dayset *s)
 {
 	return s->heap ? s->heap : s->inline_bits;
-}
-
-static int ds_has(const struct ps_dayset *s, int32_t day)
-{
-	int64_t off = (int64_t)day - s->base;
-	if (s->nwords == 0 || off < 0 || off >= (int64_t)s->nwords * 64)
-		return 0;
-	return (ds_words(s)[off / 64] >> (off % 64)) & 1;
 }
 
 /* Days of s in lo..hi, both included. */
@@ -43,25 +35,6 @@ static uint32_t ds_count(const struct ps_dayset *s, int64_t lo, int64_t hi)
 		}
 	}
 	return n;
-}
-
-/* First day of s after day (or the first day when day is PS_ROSTER_NO_DAY); 0 when none. */
-static int ds_next(const struct ps_dayset *s, int32_t day, int32_t *next)
-{
-	int64_t off = day == PS_ROSTER_NO_DAY ? 0 : (int64_t)day - s->base + 1;
-	if (off < 0)
-		off = 0;
-	const uint64_t *w = ds_words(s);
-	for (int64_t i = off / 64; i < (int64_t)s->nwords; i++) {
-		uint64_t bits = w[i];
-		if (i == off / 64)
-			bits &= ~0ull << (off % 64);
-		if (bits) {
-			*next = (int32_t)(s->base + i * 64 + __builtin_ctzll(bits));
-			return 1;
-		}
-	}
-	return 0;
 }
 
 struct ps_roster_rules ps_roster_rules_default(void)
@@ -308,20 +281,12 @@ enum ps_status ps_roster_add(struct ps_roster *r, const char *id, size_t id_len,
 	return PS_OK;
 }
 
-/* The first day two sets share, 0 when none. */
-static int first_common(const struct ps_dayset *a, const struct ps_dayset *b, int32_t *day)
-{
-	int32_t d = PS_ROSTER_NO_DAY;
-	while (ds_next(b, d, &d))
-		if (ds_has(a, d)) {
-			*day = d;
-			return 1;
-		}
-	return 0;
-}
-
-/* Check src against dst without changing either (but the maps' look-up caches). */
-static enum ps_status merge_check(struct ps_roster *dst, const struct ps_roster *src, struct ps_error *err)
+/*
+ * Check src against dst without changing either (but the maps' look-up caches). where[i]
+ * receives the index in dst of src's participant i, or SIZE_MAX when dst does not have them.
+ */
+static enum ps_status merge_check(struct ps_roster *dst, const struct ps_roster *src, size_t *where,
+				  struct ps_error *err)
 {
 	char date[16], other[16], expected[128];
 	if (dst->as_of != PS_ROSTER_NO_DAY && src->latest != PS_ROSTER_NO_DAY && src->latest > dst->as_of) {
@@ -332,12 +297,14 @@ static enum ps_status merge_check(struct ps_roster *dst, const struct ps_roster 
 	}
 	for (size_t i = 0; i < src->ids.count; i++) {
 		const struct ps_roster_person *p = &src->people[i];
-		size_t qi, c, s;
-		if (!ps_strmap_find(&dst->ids, ps_strmap_key(&src->ids, i), src->ids.key_lens[i], &qi))
+		size_t qi;
+		where[i] = SIZE_MAX;
+		if (!ps_strmap_find_hashed(&dst->ids, ps_strmap_key(&src->ids, i), src->ids.key_lens[i], src->ids.hashes[i], &qi))
 			continue;
+		where[i] = qi;
 		const struct ps_roster_person *q = &dst->people[qi];
 		const char *label = ps_strmap_key(&src->cohorts, p->cohort);
-		if (!ps_strmap_find(&dst->cohorts, label, strlen(label), &c) || c != q->cohort) {
+		if (!same_key(&dst->cohorts, q->cohort, label, strlen(label))) {
 			snprintf(expected, sizeof(expected), "cohort '%s' as in the other part of the input",
 				 ps_strmap_key(&dst->cohorts, q->cohort));
 			return reject(dst, err, PS_ROSTER_RULE_COHORT, label, strlen(label), expected,
@@ -345,8 +312,7 @@ static enum ps_status merge_check(struct ps_roster *dst, const struct ps_roster 
 				      ps_strmap_key(&dst->cohorts, q->cohort), label);
 		}
 		const char *site = p->site < 0 ? NULL : ps_strmap_key(&src->sites, (size_t)p->site);
-		int same_site = site ? q->site >= 0 && ps_strmap_find(&dst->sites, site, strlen(site), &s) && s == (size_t)q->site
-				     : q->site < 0;
+		int same_site = site ? q->site >= 0 && same_key(&dst->sites, (size_t)q->site, site, strlen(site)) : q->site < 0;
 		if (!same_site) {
 			snprintf(expected, sizeof(expected), "site '%s' as in the other part of the input", site_name(dst, q->site));
 			return reject(dst, err, PS_ROSTER_RULE_SITE, site ? site : "", site ? strlen(site) : 0, expected,
@@ -368,7 +334,7 @@ static enum ps_status merge_check(struct ps_roster *dst, const struct ps_roster 
 				      "session date is before the participant's enrolment (in another part of the input)");
 		}
 		int32_t day;
-		if (first_common(&q->sched_days, &p->sched_days, &day)) {
+		if (ps_dayset_first_common(&q->sched_days, &p->sched_days, &day)) {
 			ps_format_date(day, date);
 			return reject(dst, err, PS_ROSTER_RULE_DUPLICATE, date, strlen(date), "one row per participant and session date",
 				      "duplicate session: the participant has a row for this date in two parts of the input");
@@ -377,41 +343,103 @@ static enum ps_status merge_check(struct ps_roster *dst, const struct ps_roster 
 	return PS_OK;
 }
 
+/* The earlier of two days where PS_ROSTER_NO_DAY means none; the later likewise. */
+static int32_t min_day(int32_t a, int32_t b)
+{
+	return a == PS_ROSTER_NO_DAY ? b : b == PS_ROSTER_NO_DAY ? a : a < b ? a : b;
+}
+
+static int32_t max_day(int32_t a, int32_t b)
+{
+	return a == PS_ROSTER_NO_DAY ? b : b == PS_ROSTER_NO_DAY ? a : a > b ? a : b;
+}
+
+/* Index in dst of each label of src (interned into dst in src's order). Returns 0, or -1. */
+static int map_labels(struct ps_strmap *dst, const struct ps_strmap *src, size_t *map)
+{
+	for (size_t k = 0; k < src->count; k++)
+		if (ps_strmap_intern_hashed(dst, ps_strmap_key(src, k), src->key_lens[k], src->hashes[k], &map[k], NULL) != 0)
+			return -1;
+	return 0;
+}
+
+/*
+ * Apply a checked src to dst. A participant new to dst is copied whole (record and day sets);
+ * one dst has already gets src's days word by word. Ids are hashed once, by src's reader.
+ */
+static enum ps_status merge_apply(struct ps_roster *dst, const struct ps_roster *src, const size_t *where,
+				  size_t *cohort_map, size_t *site_map, struct ps_error *err)
+{
+	/*
+	 * Labels first, in src's order: a label new to dst first appears in src at a participant
+	 * new to dst (one already in dst carries dst's label), so the indices are those one pass
+	 * over the whole input gives.
+	 */
+	if (map_labels(&dst->cohorts, &src->cohorts, cohort_map) != 0 || map_labels(&dst->sites, &src->sites, site_map) != 0)
+		return ps_error_set(err, PS_ENOMEM, "out of memory");
+	for (size_t k = 0; k < src->cohorts.count; k++)
+		if (cohort_map[k] > UINT32_MAX)
+			return ps_error_set(err, PS_ENOMEM, "out of memory");
+	for (size_t k = 0; k < src->sites.count; k++)
+		if (site_map[k] > INT32_MAX)
+			return ps_error_set(err, PS_ENOMEM, "out of memory");
+	/* in src's participant order: new ids then get the indices one pass would give them */
+	for (size_t i = 0; i < src->ids.count; i++) {
+		const struct ps_roster_person *p = &src->people[i];
+		if (where[i] == SIZE_MAX) {
+			size_t qi;
+			if (reserve_person(dst) != 0)
+				return ps_error_set(err, PS_ENOMEM, "out of memory");
+			struct ps_roster_person *q = &dst->people[dst->ids.count];
+			*q = *p;
+			q->cohort = (uint32_t)cohort_map[p->cohort];
+			q->site = p->site < 0 ? -1 : (int32_t)site_map[p->site];
+			int copied_sched = ps_dayset_copy(&q->sched_days, &p->sched_days);
+			int copied_att = ps_dayset_copy(&q->att_days, &p->att_days);
+			if (copied_sched != 0 || copied_att != 0 ||
+			    ps_strmap_intern_hashed(&dst->ids, ps_strmap_key(&src->ids, i), src->ids.key_lens[i],
+						    src->ids.hashes[i], &qi, NULL) != 0) {
+				/* the record beyond ids.count is not released by the roster: free its days here */
+				if (copied_sched == 0)
+					ps_dayset_release(&q->sched_days);
+				if (copied_att == 0)
+					ps_dayset_release(&q->att_days);
+				return ps_error_set(err, PS_ENOMEM, "out of memory");
+			}
+			continue;
+		}
+		struct ps_roster_person *q = &dst->people[where[i]];
+		if (p->enrolled != PS_ROSTER_NO_DAY)
+			q->enrolled = p->enrolled;
+		if (ps_dayset_union(&q->sched_days, &p->sched_days) != 0 || ps_dayset_union(&q->att_days, &p->att_days) != 0)
+			return ps_error_set(err, PS_ENOMEM, "out of memory");
+		q->scheduled += p->scheduled;
+		q->attended += p->attended;
+		q->first = min_day(q->first, p->first);
+		q->last = max_day(q->last, p->last);
+		q->first_att = min_day(q->first_att, p->first_att);
+		q->last_att = max_day(q->last_att, p->last_att);
+	}
+	return PS_OK;
+}
+
 enum ps_status ps_roster_merge(struct ps_roster *dst, const struct ps_roster *src, struct ps_error *err)
 {
 	dst->broken = PS_ROSTER_RULE_NONE;
-	enum ps_status st = merge_check(dst, src, err);
+	size_t n = src->ids.count;
+	size_t *where = malloc((n ? n : 1) * sizeof(*where));
+	size_t *cohort_map = malloc((src->cohorts.count ? src->cohorts.count : 1) * sizeof(*cohort_map));
+	size_t *site_map = malloc((src->sites.count ? src->sites.count : 1) * sizeof(*site_map));
+	enum ps_status st;
+	if (!where || !cohort_map || !site_map)
+		st = ps_error_set(err, PS_ENOMEM, "out of memory");
+	else if ((st = merge_check(dst, src, where, err)) == PS_OK)
+		st = merge_apply(dst, src, where, cohort_map, site_map, err);
+	free(where);
+	free(cohort_map);
+	free(site_map);
 	if (st != PS_OK)
 		return st;
-	/*
-	 * Apply in src's participant order: labels and new ids are then interned in the order of
-	 * their first appearance, as one pass over the concatenated input would.
-	 */
-	for (size_t i = 0; i < src->ids.count; i++) {
-		const struct ps_roster_person *p = &src->people[i];
-		const char *id = ps_strmap_key(&src->ids, i);
-		size_t id_len = src->ids.key_lens[i], qi;
-		struct ps_roster_person *q;
-		if (ps_strmap_find(&dst->ids, id, id_len, &qi)) {
-			q = &dst->people[qi];
-		} else {
-			const char *label = ps_strmap_key(&src->cohorts, p->cohort);
-			const char *site = p->site < 0 ? NULL : ps_strmap_key(&src->sites, (size_t)p->site);
-			size_t c;
-			int32_t s;
-			if (reserve_person(dst) != 0 || ps_strmap_intern(&dst->cohorts, label, strlen(label), &c, NULL) != 0 ||
-			    c > UINT32_MAX || intern_site(&dst->sites, site, site ? strlen(site) : 0, &s) != 0 ||
-			    new_person(dst, id, id_len, (uint32_t)c, s, &qi) != 0)
-				return ps_error_set(err, PS_ENOMEM, "out of memory");
-			q = &dst->people[qi];
-		}
-		if (p->enrolled != PS_ROSTER_NO_DAY)
-			q->enrolled = p->enrolled;
-		int32_t day = PS_ROSTER_NO_DAY;
-		while (ds_next(&p->sched_days, day, &day))
-			if (person_add_day(q, day, ds_has(&p->att_days, day), 1) != 0)
-				return ps_error_set(err, PS_ENOMEM, "out of memory");
-	}
 	if (src->latest != PS_ROSTER_NO_DAY)
 		note_latest(dst, src->latest);
 	dst->rows += src->rows;

@@ -66,10 +66,15 @@ int ps_strmap_find(struct ps_strmap *map, const char *s, size_t len, size_t *ind
 		*index = map->last;
 		return 1;
 	}
+	return ps_strmap_find_hashed(map, s, len, hash_bytes(s, len), index);
+}
+
+int ps_strmap_find_hashed(struct ps_strmap *map, const char *s, size_t len, uint64_t hash, size_t *index)
+{
 	if (map->nslots == 0)
 		return 0;
 	int found;
-	size_t i = probe(map, s, len, hash_bytes(s, len), &found);
+	size_t i = probe(map, s, len, hash, &found);
 	if (found) {
 		*index = map->slots[i] - 1;
 		map->last = *index;
@@ -116,17 +121,21 @@ static char *arena_copy(struct ps_strmap *map, const char *s, size_t len)
 
 int ps_strmap_intern(struct ps_strmap *map, const char *s, size_t len, size_t *index, int *added)
 {
-	if (len > UINT32_MAX || map->count >= UINT32_MAX - 1)
-		return -1;
 	if (is_last(map, s, len)) {
 		*index = map->last;
 		if (added)
 			*added = 0;
 		return 0;
 	}
+	return ps_strmap_intern_hashed(map, s, len, hash_bytes(s, len), index, added);
+}
+
+int ps_strmap_intern_hashed(struct ps_strmap *map, const char *s, size_t len, uint64_t h, size_t *index, int *added)
+{
+	if (len > UINT32_MAX || map->count >= UINT32_MAX - 1)
+		return -1;
 	if (map->nslots == 0 && rehash(map, 64) != 0)
 		return -1;
-	uint64_t h = hash_bytes(s, len);
 	int found;
 	size_t i = probe(map, s, len, h, &found);
 	if (found) {
