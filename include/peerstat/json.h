@@ -37,6 +37,19 @@ int ps_doc_init(struct ps_doc *doc, const char *command);
 /* Free everything the document owns. */
 void ps_doc_release(struct ps_doc *doc);
 
+/*
+ * A part of a document built apart (by another thread, say): an empty root and its own
+ * warnings. Returns 0, or -1 when out of memory (nothing to release then).
+ */
+int ps_doc_init_part(struct ps_doc *doc);
+
+/*
+ * Move member key of part's root to the end of parent (in doc), and part's warnings after
+ * doc's, in their order: adopting parts in document order gives the document one thread
+ * would have built. part is released; a failure is remembered in doc->failed.
+ */
+void ps_doc_adopt(struct ps_doc *doc, cJSON *parent, struct ps_doc *part, const char *key);
+
 /* Set the prefix used to name fields in warnings (printf-style). */
 void ps_doc_where(struct ps_doc *doc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

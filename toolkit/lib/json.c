@@ -69,6 +69,32 @@ static cJSON *attach(struct ps_doc *doc, cJSON *parent, const char *key, cJSON *
 	return item;
 }
 
+int ps_doc_init_part(struct ps_doc *doc)
+{
+	memset(doc, 0, sizeof(*doc));
+	doc->root = cJSON_CreateObject();
+	doc->warnings = cJSON_CreateArray();
+	if (!doc->root || !doc->warnings) {
+		ps_doc_release(doc);
+		return -1;
+	}
+	return 0;
+}
+
+void ps_doc_adopt(struct ps_doc *doc, cJSON *parent, struct ps_doc *part, const char *key)
+{
+	cJSON *item = part->root ? cJSON_DetachItemFromObjectCaseSensitive(part->root, key) : NULL;
+	if (!item)
+		doc->failed = 1;
+	else
+		attach(doc, parent, key, item);
+	cJSON *w;
+	while (part->warnings && (w = cJSON_DetachItemFromArray(part->warnings, 0)) != NULL)
+		attach(doc, doc->warnings, NULL, w);
+	doc->failed |= part->failed;
+	ps_doc_release(part);
+}
+
 void ps_doc_warn(struct ps_doc *doc, const char *key, const char *message)
 {
 	char field[256];
