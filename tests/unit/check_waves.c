@@ -300,6 +300,36 @@ START_TEST(missing_baseline_label)
 }
 END_TEST
 
+/* Dates in order (no follow-up before its baseline) and a wave before the baseline in --wave-order. */
+START_TEST(dates_in_order_and_screening)
+{
+	struct fixture f;
+	const char *text = "participant_id,cohort,wave,assessed_on,score\n"
+			   "A,peer,screening,2023-12-01,8\n"
+			   "A,peer,baseline,2024-01-01,7\n"
+			   "A,peer,3m,2024-04-01,5\n"
+			   "B,therapy_only,baseline,2024-01-02,6\n"
+			   "B,therapy_only,3m,,6\n";     /* no date: nothing to check */
+	static const int opts[] = { PS_OPT_WAVES_ORDER };
+	static const char *const args[] = { "screening,baseline,3m" };
+	ck_assert_int_eq(read_text(&f, text, 0, opts, args, 1), PS_OK);
+	ck_assert_uint_eq(f.w.rejects.rejected_rows, 0);
+	ck_assert_str_eq(label_at(&f.w, 0), "screening");
+	ck_assert_str_eq(ps_strmap_key(&f.w.labels, f.w.baseline), "baseline");
+	ck_assert_uint_eq(f.w.nfollowups, 1);              /* the screening wave is before the baseline */
+	ck_assert_str_eq(followup_at(&f.w, 0), "3m");
+	size_t a;
+	ps_strmap_find(&f.w.ids, "A", 1, &a);
+	ck_assert_int_eq(f.w.assessed_on[ps_waves_cell(&f.w, a, f.w.baseline)], ps_days_from_civil(2024, 1, 1));
+	release(&f);
+	/* --followup naming the baseline is a data error */
+	static const int fopts[] = { PS_OPT_WAVES_FOLLOWUP };
+	static const char *const fargs[] = { "baseline" };
+	ck_assert_int_eq(read_text(&f, text, 0, fopts, fargs, 1), PS_EDATA);
+	release(&f);
+}
+END_TEST
+
 static Suite *waves_suite(void)
 {
 	Suite *s = suite_create("waves");
@@ -312,6 +342,7 @@ static Suite *waves_suite(void)
 	tcase_add_test(tc, rules_across_rows);
 	tcase_add_test(tc, followup_before_baseline);
 	tcase_add_test(tc, missing_baseline_label);
+	tcase_add_test(tc, dates_in_order_and_screening);
 	suite_add_tcase(s, tc);
 	return s;
 }

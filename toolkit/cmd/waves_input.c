@@ -118,7 +118,7 @@ struct ctx {
 	const char *const *header;
 	/* per participant of the two groups */
 	uint64_t *seen;                 /* bit per wave label */
-	size_t cap;
+	size_t seen_cap, group_cap, site_cap;
 	/* participants of other cohorts: their cohort, for the two-cohorts rule */
 	struct ps_strmap other_ids, cohorts;
 	uint32_t *other_cohort;
@@ -155,19 +155,21 @@ static enum ps_status row_rule(struct ctx *c, const struct ps_row *row, struct p
 	return ps_reject_row(&c->w->rejects, err, c->w->display, row->line);
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
+/*
+ * Room for need elements of size bytes in p (capacity *cap, doubled as needed). Returns the
+ * array, moved or not, or NULL when out of memory (p is then still valid and *cap unchanged).
+ */
+static void *grow(void *p, size_t *cap, size_t need, size_t size)
 {
 	if (need <= *cap)
-		return 0;
+		return p;
 	size_t n = *cap ? *cap : 64;
 	while (n < need)
 		n *= 2;
-	void *q = realloc(*p, n * size);
-	if (!q)
-		return -1;
-	*p = q;
-	*cap = n;
-	return 0;
+	void *q = realloc(p, n * size);
+	if (q)
+		*cap = n;
+	return q;
 }
 
 /* The cohort rule for a participant of another cohort (left out under --ignore-other-groups). */
@@ -183,10 +185,10 @@ static enum ps_status other_row(struct ctx *c, const struct ps_row *row, const s
 	    ps_strmap_intern(&c->other_ids, v[PS_WAVES_ID].s, v[PS_WAVES_ID].len, &p, &added) != 0)
 		return ps_error_set(err, PS_ENOMEM, "out of memory");
 	if (added) {
-		size_t cap = c->other_cap;
-		if (grow((void **)&c->other_cohort, &cap, p + 1, sizeof(*c->other_cohort)) != 0)
+		uint32_t *q = grow(c->other_cohort, &c->other_cap, p + 1, sizeof(*c->other_cohort));
+		if (!q)
 			return ps_error_set(err, PS_ENOMEM, "out of memory");
-		c->other_cap = cap;
+		c->other_cohort = q;
 		c->other_cohort[p] = (uint32_t)cohort;
 		w->other_participants++;
 	} else if (c->other_cohort[p] != cohort) {
@@ -269,21 +271,30 @@ static enum ps_status on_row(void *vctx, const struct ps_row *row, struct ps_err
 	if (!known) {
 		if (ps_strmap_intern(&w->ids, v[PS_WAVES_ID].s, v[PS_WAVES_ID].len, &p, NULL) != 0)
 			return ps_error_set(err, PS_ENOMEM, "out of memory");
-		size_t cap = c->cap, cap2 = c->cap, cap3 = c->cap;
-		if (grow((void **)&c->seen, &cap, p + 1, sizeof(*c->seen)) != 0 ||
-		    grow((void **)&w->group, &cap2, p + 1, sizeof(*w->group)) != 0 ||
-		    grow((void **)&w->site, &cap3, p + 1, sizeof(*w->site)) != 0)
+		uint64_t *seen = grow(c->seen, &c->seen_cap, p + 1, sizeof(*c->seen));
+		if (seen)
+			c->seen = seen;
+		int *group = seen ? grow(w->group, &c->group_cap, p + 1, sizeof(*w->group)) : NULL;
+		if (group)
+			w->group = group;
+		size_t *sites = group ? grow(w->site, &c->site_cap, p + 1, sizeof(*w->site)) : NULL;
+		if (!sites)
 			return ps_error_set(err, PS_ENOMEM, "out of memory");
-		c->cap = cap;
+		w->site = sites;
 		c->seen[p] = 0;
 		w->group[p] = g;
 		w->site[p] = v[PS_WAVES_SITE].missing ? SIZE_MAX : site;
 		w->nparticipants = p + 1;
 	}
 	c->seen[p] |= (uint64_t)1 << label;
-	if (grow((void **)&c->rec, &c->rec_cap, c->nrec + 1, sizeof(*c->rec)) != 0 ||
-	    (w->nvalues && grow((void **)&c->rec_values, &c->vcap, (c->nrec + 1) * w->nvalues, sizeof(double)) != 0))
+	struct record *rec = grow(c->rec, &c->rec_cap, c->nrec + 1, sizeof(*c->rec));
+	if (rec)
+		c->rec = rec;
+	double *values = rec && w->nvalues ? grow(c->rec_values, &c->vcap, (c->nrec + 1) * w->nvalues, sizeof(double))
+					   : c->rec_values;
+	if (!rec || (w->nvalues && !values))
 		return ps_error_set(err, PS_ENOMEM, "out of memory");
+	c->rec_values = values;
 	struct record *r = &c->rec[c->nrec];
 	r->participant = (uint32_t)p;
 	r->label = (uint32_t)label;
@@ -333,12 +344,11 @@ static int natural_cmp(const char *a, const char *b)
 	return *a ? 1 : *b ? -1 : 0;
 }
 
-struct sort_ctx {
+/* What cmp_labels needs (qsort passes no context): set around the one qsort call. */
+static struct {
 	const struct ps_waves *w;
 	const double *number;   /* every label's value when all are numbers, else NULL */
-};
-
-static struct sort_ctx sorting;
+} sorting;
 
 static int cmp_labels(const void *x, const void *y)
 {
@@ -516,20 +526,26 @@ static enum ps_status build_table(struct ps_waves *w, struct ctx *c, struct ps_e
 	}
 	if (w->baseline == SIZE_MAX || c->index[PS_WAVES_DATE] < 0)
 		return PS_OK;
+	/* waves after the baseline in wave order (a screening wave may come before it) */
+	int after[PS_WAVES_MAX_WAVES] = { 0 };
+	for (size_t k = w->nwaves; k-- > 0 && w->order[k] != w->baseline;)
+		after[w->order[k]] = 1;
 	/* follow-ups dated before the baseline, in line order */
 	const struct record **bad = NULL;
 	size_t nbad = 0, cap = 0;
 	for (size_t i = 0; i < c->nrec; i++) {
 		const struct record *r = &c->rec[i];
-		if (r->label == w->baseline || r->day == PS_WAVES_NO_DAY)
+		if (!after[r->label] || r->day == PS_WAVES_NO_DAY)
 			continue;
 		int32_t b = w->assessed_on[ps_waves_cell(w, r->participant, w->baseline)];
 		if (b == PS_WAVES_NO_DAY || r->day >= b)
 			continue;
-		if (grow((void **)&bad, &cap, nbad + 1, sizeof(*bad)) != 0) {
+		const struct record **more = grow(bad, &cap, nbad + 1, sizeof(*bad));
+		if (!more) {
 			free(bad);
 			return ps_error_set(err, PS_ENOMEM, "out of memory");
 		}
+		bad = more;
 		bad[nbad++] = r;
 	}
 	if (nbad > 1)

@@ -13,8 +13,9 @@
  *   - a participant under two cohorts or two sites;
  *   - a second row of a participant for the same wave;
  *   - a wave label not in --wave-order (when given);
- *   - a follow-up dated before that participant's baseline (reported at the follow-up's line,
- *     after the whole input is read, since rows may come in any order).
+ *   - a follow-up (a wave after the baseline in wave order) dated before that participant's
+ *     baseline (reported at the follow-up's line, after the whole input is read, since rows may
+ *     come in any order).
  * Wave order: --wave-order when given; otherwise the baseline first, then the other labels in
  * natural order (runs of digits compared as numbers: 3m < 6m < 12m, month_3_arm_1 <
  * month_12_arm_1; numerically when every label is a number: -1 < 0 < 2.5 < 10). Baseline:
