@@ -39,7 +39,8 @@
 #   ancova        lm(follow ~ baseline + g) on the pairs, g = 1 for treatment: the g term with
 #                 summary.lm and confint; df, n, r_squared, sigma; adjusted means = predict() at
 #                 the mean baseline for g = 1 and 0 with se.fit and the t interval; terms[]
-#   mcid          with --mcid X: improved = change <= -X, the binary block (chisq.test with and
+#   mcid          with --mcid X: improved = change <= -X + 1e-9 max(1, |b|, |f|) (a change equal to
+#                 -X up to binary rounding of decimal scores counts), the binary block (chisq.test with and
 #                 without Yates, fisher.test, Wilson, Newcombe, Katz, Woolf) over the pairs,
 #                 missing = participants - pairs
 #   attrition     event = no f score among those with a baseline score: the same binary block,
@@ -215,7 +216,8 @@ run_case <- function(name, args) {
 			ch[[gi]] <- dd; bb[[gi]] <- b0; ff[[gi]] <- f1
 			pairs[gi] <- sum(pair); withb[gi] <- sum(hasb); lost[gi] <- sum(hasb & !pair)
 			missing[gi] <- length(ids) - sum(pair); no_base[gi] <- sum(!hasb)
-			improved[gi] <- sum(dd <= -o$mcid)
+			# a fall of at least the MCID, allowing for binary rounding of decimal scores
+			improved[gi] <- sum(dd <= -o$mcid + 1e-9 * pmax(1, abs(b0), abs(f1)))
 			tt <- ttest(dd, NULL, conf)
 			puts(sprintf("%scohorts.%s.", base, labels[gi]),
 			     list(participants = length(ids), n_baseline = sum(hasb), n_followed = sum(pair),

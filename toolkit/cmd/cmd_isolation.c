@@ -120,6 +120,17 @@ static enum ps_status collect(const struct ps_waves *w, size_t f, struct wave_da
 	return PS_OK;
 }
 
+/*
+ * A fall of at least mcid from b to y. Decimal scores are not exact in binary (53.2 - 50.2 is
+ * -3.0000000000000036, 50.2 - 47.2 is -2.9999999999999964), so a change within 1e-9 of the
+ * scores' size of the threshold counts as reaching it: no real change is that close.
+ */
+static int improved(double b, double y, double mcid)
+{
+	double scale = fabs(b) > fabs(y) ? fabs(b) : fabs(y);
+	return y - b <= -mcid + 1e-9 * (scale > 1 ? scale : 1);
+}
+
 /* The descriptive block of one cohort at one wave. */
 static enum ps_status add_cohort(struct ps_doc *doc, cJSON *cohorts, const char *where, const char *label,
 				 const struct wave_data *d, int g, double conf)
@@ -224,7 +235,8 @@ static enum ps_status add_wave(struct ps_doc *doc, cJSON *array, size_t index, c
 		ps_twobytwo_init(&t);
 		for (int g = 0; g < 2; g++)
 			for (size_t i = 0; i < d->change.change[g].n; i++)
-				ps_twobytwo_add(&t, g == PS_GROUP_TREATMENT, d->change.change[g].v[i] <= -opt->mcid);
+				ps_twobytwo_add(&t, g == PS_GROUP_TREATMENT,
+						improved(d->change.base[g].v[i], d->change.follow[g].v[i], opt->mcid));
 		cJSON *mcid = ps_json_object(doc, item, "mcid");
 		ps_json_number(doc, mcid, "threshold", opt->mcid, NULL);
 		ps_json_string(doc, mcid, "event", "improved: change <= -threshold (the score fell by at least the MCID)");
@@ -438,6 +450,7 @@ enum ps_status cmd_isolation(int argc, char **argv)
 		goto done;
 	if (common.help) {
 		ps_print_usage(&common);
+		fputs("\n", stdout);
 		fputs(ps_waves_options_help, stdout);
 		goto done;
 	}
