@@ -293,6 +293,9 @@ START_TEST(missing_baseline_label)
 	static const char *const wrong[] = { "screening" };
 	ck_assert_int_eq(read_text(&f, text, 0, opts, wrong, 1), PS_EDATA);
 	release(&f);
+	/* no rows at all (a header only, or only other cohorts) */
+	ck_assert_int_eq(read_text(&f, "participant_id,cohort,wave,score\n", 0, NULL, NULL, 0), PS_EDATA);
+	release(&f);
 	static const int fopts[] = { PS_OPT_WAVES_BASELINE, PS_OPT_WAVES_FOLLOWUP };
 	static const char *const fargs[] = { "intake", "exit,6m" };
 	ck_assert_int_eq(read_text(&f, text, 0, fopts, fargs, 2), PS_EDATA);

@@ -459,6 +459,13 @@ static enum ps_status resolve_waves(struct ps_waves *w, struct ps_error *err)
 		sorting.w = NULL;
 	}
 	free(number);
+	if (n == 0) {
+		ps_error_clear(err);
+		ps_error_copy(err->file, sizeof(err->file), w->display, strlen(w->display));
+		return ps_error_set(err, PS_EDATA, "no assessment rows of cohort '%s' or '%s'%s",
+				    w->groups.label[PS_GROUP_TREATMENT], w->groups.label[PS_GROUP_CONTROL],
+				    w->rejects.rejected_rows ? " (every row was rejected)" : "");
+	}
 	if (missing == 1)
 		return wave_error(w, err, "no row has the baseline wave '%s' (waves present: %s; name the baseline with %s)",
 				  w->baseline_label, "--baseline");
