@@ -334,15 +334,16 @@ survival_block <- function(base, cc, missing, o) {
 	cx <- paste0(base, "cox.")
 	put(paste0(lr, "rho"), 0)
 	put(paste0(cx, "conf_level"), o$conf)
-	put(paste0(cx, "covariates.length"), 0)
 	nev <- sum(cc$status)
 	if (nrow(cc) == 0) {
-		# nobody eligible: no test, no model
+		# nobody eligible: no test (nothing observed or expected), no model (the survival
+		# contract then prints the coefficient alone, null)
 		for (f in c("statistic", "df", "p_value")) put(paste0(lr, f), NA)
-		for (f in c("coefficient", "std_err", "hazard_ratio", "ci_lower", "ci_upper", "z", "p_value"))
-			put(paste0(cx, f), NA)
-		put(paste0(cx, "n"), 0)
-		put(paste0(cx, "events"), 0)
+		put(sprintf("%sobserved.%s", lr, o$control), 0)
+		put(sprintf("%sobserved.%s", lr, o$treatment), 0)
+		put(sprintf("%sexpected.%s", lr, o$control), 0)
+		put(sprintf("%sexpected.%s", lr, o$treatment), 0)
+		put(paste0(cx, "coefficient"), NA)
 		return(invisible())
 	}
 	strata_term <- if (o$strata) " + strata(s)" else ""
@@ -396,6 +397,7 @@ survival_block <- function(base, cc, missing, o) {
 		put(sprintf("%s%s_df", cx, t[1]), v[["df"]])
 		put(sprintf("%s%s_p_value", cx, t[1]), v[["pvalue"]])
 	}
+	put(paste0(cx, "covariates.length"), 0)
 	put(paste0(cx, "n"), fit$n)
 	put(paste0(cx, "events"), nev)
 	put(paste0(cx, "loglik_null"), if (nev) fit$loglik[1] else 0)
@@ -429,19 +431,25 @@ run_case <- function(name, args) {
 	stopifnot(all(d$used >= 0 & d$used <= o$window, na.rm = TRUE))
 	other <- !(d$cohort %in% c(o$treatment, o$control))
 	stopifnot(o$ignore || !any(other))
+	all_rows <- nrow(d)
+	other_people <- length(unique(d$id[other]))
 	d <- d[!other, ]
 	stopifnot(!anyDuplicated(d[, c("id", "wave")]))
 
 	# waves: the order, the baseline, the follow-ups
 	labels <- unique(d$wave)
-	numeric_labels <- all(grepl("^[0-9]+(\\.[0-9]+)?$", labels))
-	baseline <- if (!is.null(o$baseline)) o$baseline else if ("baseline" %in% labels) "baseline" else {
+	numeric_labels <- all(grepl("^-?[0-9]+(\\.[0-9]+)?$", labels))
+	prefixed <- labels[startsWith(labels, "baseline_")]
+	baseline <- if (!is.null(o$baseline)) o$baseline else if ("baseline" %in% labels) "baseline" else
+		if (length(prefixed) == 1) prefixed else {
 		stopifnot(numeric_labels)
 		labels[which.min(as.numeric(labels))]
 	}
-	order <- if (!is.null(o$order)) o$order[o$order %in% labels] else c(baseline, natural_sort(setdiff(labels, baseline)))
-	followups <- if (!is.null(o$followup)) order[order %in% o$followup] else order[order != baseline]
-	pos <- function(w) match(w, order) - match(baseline, order)
+	rest <- setdiff(labels, baseline)
+	worder <- if (!is.null(o$order)) o$order[o$order %in% labels] else
+		c(baseline, if (numeric_labels) rest[order(as.numeric(rest))] else natural_sort(rest))
+	followups <- if (!is.null(o$followup)) worder[worder %in% o$followup] else worder[worder != baseline]
+	pos <- function(w) match(w, worder) - match(baseline, worder)
 
 	ids <- unique(d$id)
 	cohort_of <- d$cohort[match(ids, d$id)]
@@ -451,14 +459,17 @@ run_case <- function(name, args) {
 	b <- cell(baseline)
 	has_base <- !is.na(b$id)
 
-	put("input.rows", nrow(d))
+	put("input.rows", all_rows)
 	put("input.participants", length(ids))
+	put("input.participants_other_cohorts", other_people)
+	put("input.waves.length", length(worder))
+	for (k in seq_along(worder))
+		put(sprintf("input.waves.%d.rows", k - 1), sum(d$wave == worder[k]))
 	put("input.participants_without_baseline", sum(!has_base))
 	put("input.inconsistent_abstinence", sum(!is.na(d$abst) & !is.na(d$used) & ((d$abst == 1) != (d$used == 0))))
 	put("options.window", o$window)
 	put("options.followup_target", o$target)
 	put("options.conf_level", o$conf)
-	put("options.followups.length", length(followups))
 
 	labels2 <- c(o$treatment, o$control)
 	put("waves.length", length(followups))
