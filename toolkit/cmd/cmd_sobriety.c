@@ -355,8 +355,8 @@ enum ps_status cmd_sobriety(int argc, char **argv)
 		return PS_ENOMEM;
 	ps_waves_init(&w);
 	ps_surv_settings_init(&set);
-	w.value[V_ABSTINENT] = (struct ps_field_spec){ "abstinent", "abstinent", "--abstinent", PS_TYPE_BOOL, 1, 0, 1, 0 };
-	w.value[V_DAYS_USED] = (struct ps_field_spec){ "days_used", "days_used", "--days-used", PS_TYPE_INT, 1, 0, 0, 30 };
+	w.value[V_ABSTINENT] = (struct ps_field_spec){ "abstinence flag", "abstinent", "--abstinent", PS_TYPE_BOOL, 1, 0, 1, 0 };
+	w.value[V_DAYS_USED] = (struct ps_field_spec){ "days used in the recall window", "days_used", "--days-used", PS_TYPE_INT, 1, 0, 0, 30 };
 	w.nvalues = NVALUES;
 	optind = 0;
 	opterr = 0;
@@ -451,6 +451,10 @@ enum ps_status cmd_sobriety(int argc, char **argv)
 	ps_json_string(&doc, options, "p_adjust", s.p_adjust ? ps_padjust_name(s.method) : NULL);
 
 	cJSON *waves = ps_json_array(&doc, doc.root, "waves");
+	if (w.nfollowups == 0) {
+		ps_doc_where(&doc, "%s", "");
+		ps_doc_warn(&doc, "waves", "no follow-up wave in the input: only the baseline was read");
+	}
 	for (size_t i = 0; i < w.nfollowups && st == PS_OK; i++)
 		st = add_wave(&doc, waves, &w, i, w.followups[i], &ctx, &s, &results[i]);
 	if (st == PS_OK && s.p_adjust && w.nfollowups)
