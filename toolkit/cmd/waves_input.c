@@ -532,7 +532,8 @@ static enum ps_status build_table(struct ps_waves *w, struct ctx *c, struct ps_e
 		}
 		bad[nbad++] = r;
 	}
-	qsort(bad, nbad, sizeof(*bad), cmp_line);
+	if (nbad)   /* qsort(NULL, 0, ...) is undefined (UBSan) */
+		qsort(bad, nbad, sizeof(*bad), cmp_line);
 	long col = c->index[PS_WAVES_DATE];
 	enum ps_status st = PS_OK;
 	for (size_t i = 0; i < nbad && st == PS_OK; i++) {
