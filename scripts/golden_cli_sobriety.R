@@ -128,6 +128,19 @@ nobody <- rbind(
 						      c("no", if (i %% 3) "no" else "yes"), c(i, if (i %% 3) 2 * i else 0)))))
 write_long(nobody, file.path(datadir, "sobriety_nobody.csv"), all_columns, 54)
 
+# sobriety_onesided.csv: only the peer cohort has participants abstinent at baseline (time to
+# relapse: no comparison), a 9m wave that only the ignored waitlist cohort has (a follow-up wave
+# without a row of the two cohorts: warning, rate 0, null figures), --followup-target 1.
+onesided <- rbind(
+	do.call(rbind, lapply(1:5, function(i) person(sprintf("H%d", i), "peer", "north", w4[1:3], c(0, 91, 182),
+						      c("yes", if (i < 3) "no" else "yes", "yes"), c(0, if (i < 3) 4 else 0, 0)))),
+	do.call(rbind, lapply(1:5, function(i) person(sprintf("J%d", i), "therapy_only", "south", w4[1:3][1:(1 + (i > 1) + (i > 2))],
+						      c(0, 91, 182)[1:(1 + (i > 1) + (i > 2))], c("no", "no", if (i > 3) "yes" else "no")[1:(1 + (i > 1) + (i > 2))],
+						      c(6, 7, if (i > 3) 0 else 8)[1:(1 + (i > 1) + (i > 2))]))),
+	person("W1", "waitlist", "north", c("baseline", "9m"), c(0, 270), c("yes", "no"), c(0, 2)),
+	person("W2", "waitlist", "north", c("baseline", "9m"), c(0, 272), c("no", "no"), c(1, 2)))
+write_long(onesided, file.path(datadir, "sobriety_onesided.csv"), all_columns, 60)
+
 # sobriety_first.csv: every peer participant abstinent at baseline relapses at the first
 # follow-up (Kaplan-Meier reaches 0 at 3m), the control cohort partly; dates with ties.
 first <- rbind(
