@@ -45,6 +45,45 @@ START_TEST(strmap_interns_in_order)
 }
 END_TEST
 
+START_TEST(dayset_shuffled_schedule_stays_inline)
+{
+	/* a shuffled roll: 26 weekly sessions first seen in the middle, then in scrambled order
+	 * (7 is coprime with 26): they fit the inline bits, so no heap */
+	struct ps_dayset set;
+	ps_dayset_init(&set);
+	for (int i = 0; i < 26; i++)
+		ck_assert_int_eq(ps_dayset_add(&set, 19723 + 7 * ((13 + 7 * i) % 26)), 1);
+	ck_assert_ptr_null(set.heap);
+	for (int w = 0; w < 26; w++)
+		ck_assert_int_eq(ps_dayset_add(&set, 19723 + 7 * w), 0);
+	ck_assert_int_eq(ps_dayset_add(&set, 19723 + 1), 1);
+	ck_assert_ptr_null(set.heap);
+	ps_dayset_release(&set);
+	/* exactly 256 days, last day first and then backwards: fits; day 257 goes to the heap
+	 * with every earlier day kept */
+	ps_dayset_init(&set);
+	for (int d = 255; d >= 0; d--)
+		ck_assert_int_eq(ps_dayset_add(&set, 1000 + d), 1);
+	ck_assert_ptr_null(set.heap);
+	ck_assert_int_eq(ps_dayset_add(&set, 1000 + 256), 1);
+	ck_assert_ptr_nonnull(set.heap);
+	for (int d = 0; d <= 256; d++)
+		ck_assert_int_eq(ps_dayset_add(&set, 1000 + d), 0);
+	ck_assert_int_eq(ps_dayset_add(&set, 999), 1);
+	ps_dayset_release(&set);
+	/* alternating ends around a middle start, negative days too */
+	ps_dayset_init(&set);
+	for (int k = 0; k < 128; k++) {
+		ck_assert_int_eq(ps_dayset_add(&set, -5 + k), 1);
+		ck_assert_int_eq(ps_dayset_add(&set, -6 - k), 1);
+	}
+	ck_assert_ptr_null(set.heap);
+	for (int d = -133; d <= 122; d++)
+		ck_assert_int_eq(ps_dayset_add(&set, d), 0);
+	ps_dayset_release(&set);
+}
+END_TEST
+
 START_TEST(dayset_finds_duplicates_over_any_span)
 {
 	struct ps_dayset set;
@@ -145,6 +184,7 @@ static Suite *collections_suite(void)
 	tcase_add_test(tc, strmap_interns_in_order);
 	tcase_add_test(tc, dayset_finds_duplicates_over_any_span);
 	tcase_add_test(tc, dayset_union_and_first_common);
+	tcase_add_test(tc, dayset_shuffled_schedule_stays_inline);
 	suite_add_tcase(s, tc);
 	return s;
 }

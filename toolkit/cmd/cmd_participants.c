@@ -63,6 +63,7 @@ enum ps_status cmd_participants(int argc, char **argv)
 	struct ps_roster_rules rules = ps_roster_rules_default();
 	struct ps_participant_facts *facts = NULL;
 	struct ps_text_buf out = { 0 };
+	struct ps_output sink;
 	size_t n = 0;
 	enum ps_status st = PS_OK;
 	struct ps_error err;
@@ -134,6 +135,14 @@ enum ps_status cmd_participants(int argc, char **argv)
 			fprintf(stderr, "peerstat: participants: %lu outcome rows are of participants not in the attendance roll "
 					"(not joined)\n", join.unmatched_rows);
 	}
+	/*
+	 * Rows are streamed as they are formatted (to the temporary file of -o, renamed only when
+	 * all is written, or to stdout), so memory stays that of the roster and the facts: the
+	 * table itself is about 160 bytes a participant. Opened only now, after every input was
+	 * read and checked: a data error leaves no file behind.
+	 */
+	if ((st = ps_text_stream_open(&common, &out, &sink)) != PS_OK)
+		goto done;
 	ps_text_put(&out,
 		    "participant_id,cohort,site,enrolled_on,end_on,sessions_scheduled,sessions_attended,attendance_rate,"
 		    "first_attended_on,last_attended_on,never_attended,retention_days,dropped_out,completed,active,engaged,"
@@ -142,7 +151,8 @@ enum ps_status cmd_participants(int argc, char **argv)
 	if (joined)
 		ps_outcomes_join_header(&join, &out);
 	ps_text_put(&out, "\n", 1);
-	for (size_t i = 0; i < n; i++) {
+	/* a write error (a closed pipe, a full disk) ends the loop: the rest would be dropped */
+	for (size_t i = 0; i < n && out.write_status == PS_OK; i++) {
 		const struct ps_participant_facts *f = &facts[i];
 		char buf[32];
 		ps_text_put_csv_field(&out, ps_strmap_key(&att.roster.ids, f->participant));
@@ -186,15 +196,11 @@ enum ps_status cmd_participants(int argc, char **argv)
 			ps_outcomes_join_row(&join, f->participant, &out);
 		ps_text_put(&out, "\n", 1);
 	}
-	if (out.failed) {
-		st = PS_ENOMEM;
-		goto done;
-	}
-	st = ps_write_text(&common, out.buf, out.len);
+	st = ps_text_stream_commit(&common, &out);
 done:
 	if (st == PS_ENOMEM)
 		fprintf(stderr, "peerstat: participants: out of memory\n");
-	free(out.buf);
+	ps_text_stream_abort(&out);
 	if (joined)
 		ps_outcomes_join_release(&join);
 	free(cohort_of);

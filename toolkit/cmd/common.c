@@ -225,13 +225,33 @@ enum ps_status ps_write_doc(const struct ps_common *common, struct ps_doc *doc)
 	return st;
 }
 
+/* Streaming: hand the pending bytes to the sink. After a write error nothing more is written. */
+static void stream_flush(struct ps_text_buf *out)
+{
+	if (out->len && out->write_status == PS_OK)
+		out->write_status = ps_output_write(out->sink, out->buf, out->len, &out->write_err);
+	out->len = 0;
+}
+
 void ps_text_put(struct ps_text_buf *out, const char *s, size_t n)
 {
 	if (n == 0)
 		n = strlen(s);
 	if (out->failed)
 		return;
-	if (out->len + n + 1 > out->cap) {
+	if (out->sink) {
+		if (out->write_status != PS_OK)
+			return;
+		if (out->len + n + 1 > out->cap) {
+			stream_flush(out);
+			if (n + 1 > out->cap) {
+				/* longer than the whole buffer (a huge field): straight through */
+				if (out->write_status == PS_OK)
+					out->write_status = ps_output_write(out->sink, s, n, &out->write_err);
+				return;
+			}
+		}
+	} else if (out->len + n + 1 > out->cap) {
 		size_t cap = out->cap ? out->cap * 2 : 1 << 16;
 		while (cap < out->len + n + 1)
 			cap *= 2;
@@ -246,6 +266,55 @@ void ps_text_put(struct ps_text_buf *out, const char *s, size_t n)
 	memcpy(out->buf + out->len, s, n);
 	out->len += n;
 	out->buf[out->len] = '\0';
+}
+
+enum ps_status ps_text_stream_open(const struct ps_common *common, struct ps_text_buf *out, struct ps_output *sink)
+{
+	memset(out, 0, sizeof(*out));
+	ps_error_clear(&out->write_err);
+	/* the buffer first: failing here leaves no temporary file behind */
+	if (!(out->buf = malloc(PS_TEXT_STREAM_BYTES)))
+		return PS_ENOMEM;
+	out->cap = PS_TEXT_STREAM_BYTES;
+	struct ps_error err;
+	ps_error_clear(&err);
+	enum ps_status st = ps_output_open(sink, common->output, &err);
+	if (st != PS_OK) {
+		free(out->buf);
+		memset(out, 0, sizeof(*out));
+		if (st != PS_ENOMEM)
+			ps_report_error(common, &err);
+		return st;
+	}
+	out->sink = sink;
+	return PS_OK;
+}
+
+enum ps_status ps_text_stream_commit(const struct ps_common *common, struct ps_text_buf *out)
+{
+	enum ps_status st = PS_ENOMEM;
+	if (!out->failed) {
+		stream_flush(out);
+		st = out->write_status;
+	}
+	if (st == PS_OK) {
+		st = ps_output_commit(out->sink, &out->write_err);
+		out->sink = NULL;
+	}
+	if (st != PS_OK && st != PS_ENOMEM)
+		ps_report_error(common, &out->write_err);
+	ps_text_stream_abort(out);
+	return st;
+}
+
+void ps_text_stream_abort(struct ps_text_buf *out)
+{
+	if (out->sink)
+		ps_output_abort(out->sink);
+	out->sink = NULL;
+	free(out->buf);
+	out->buf = NULL;
+	out->len = out->cap = 0;
 }
 
 enum ps_status ps_reject_row(struct ps_rejects *rejects, struct ps_error *err, const char *display, unsigned long line)

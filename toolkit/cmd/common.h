@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "peerstat/json.h"
+#include "peerstat/output.h"
 #include "peerstat/parse.h"
 #include "peerstat/reader.h"
 #include "peerstat/rejects.h"
@@ -178,14 +179,26 @@ enum ps_status ps_read_csv(const struct ps_common *common, const char *path, ps_
 			   void *ctx, struct ps_rejects *rejects, const char **display, unsigned long *rows,
 			   unsigned long *blank_lines);
 
-/* A growing text buffer for outputs built in memory (written at the end, all or nothing). */
+/*
+ * Text output, built in memory (a growing buffer, written at the end with ps_write_text) or
+ * streamed (ps_text_stream_open: a fixed buffer of PS_TEXT_STREAM_BYTES flushed to -o FILE or
+ * stdout whenever it fills, so memory does not grow with the output). A streamed -o FILE is
+ * still all or nothing: it goes to the temporary file of struct ps_output, renamed over the
+ * target only by ps_text_stream_commit.
+ */
+#define PS_TEXT_STREAM_BYTES (64 * 1024)
+
 struct ps_text_buf {
-	char *buf;          /* owned; free() it */
+	char *buf;          /* owned; free() it (ps_text_stream_commit/_abort free it) */
 	size_t len, cap;
 	int failed;         /* an append ran out of memory */
+	struct ps_output *sink;      /* streaming: where full buffers go (owned by the caller); NULL in memory */
+	enum ps_status write_status; /* streaming: the first write error (PS_EIO, PS_EPIPE), later puts are dropped */
+	struct ps_error write_err;   /* its message */
 };
 
-/* Append n bytes of s (n == 0: strlen(s)). Failures are remembered in out->failed. */
+/* Append n bytes of s (n == 0: strlen(s)). Failures are remembered in out->failed (or, when
+ * streaming, out->write_status). */
 void ps_text_put(struct ps_text_buf *out, const char *s, size_t n);
 
 /* Append s as one CSV field, quoted when it must be (RFC 4180). */
@@ -193,5 +206,24 @@ void ps_text_put_csv_field(struct ps_text_buf *out, const char *s);
 
 /* Write len bytes to -o FILE (atomically) or stdout; reports errors itself. */
 enum ps_status ps_write_text(const struct ps_common *common, const char *text, size_t len);
+
+/*
+ * Start streaming text to -o FILE (a temporary file beside it) or stdout: out becomes a
+ * streaming buffer whose sink is *sink (caller's storage, valid until commit or abort).
+ * Returns PS_OK; PS_ECANTCREAT (reported) or PS_ENOMEM (for the command to report), with
+ * nothing left open or created.
+ */
+enum ps_status ps_text_stream_open(const struct ps_common *common, struct ps_text_buf *out, struct ps_output *sink);
+
+/*
+ * Write what is pending, then flush, close and (for -o FILE) rename into place. On any error,
+ * earlier or now (a failed append included: PS_ENOMEM), the temporary file is removed and the
+ * target left as it was. Reports errors itself (PS_EPIPE quietly) except PS_ENOMEM, which
+ * the command reports; frees out's buffer.
+ */
+enum ps_status ps_text_stream_commit(const struct ps_common *common, struct ps_text_buf *out);
+
+/* Give up streaming: remove the temporary file, free out's buffer. Prints nothing. */
+void ps_text_stream_abort(struct ps_text_buf *out);
 
 #endif

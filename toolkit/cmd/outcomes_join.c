@@ -5,6 +5,7 @@
 #include <string.h>
 
 #define MAX_WAVES 64
+#define FIRST_WAVES 4
 
 static const char *const field_names[PS_JOIN_FIELDS] = { "assessed_on", "abstinent", "days_used", "isolation_score" };
 
@@ -27,6 +28,29 @@ static enum ps_status on_header(void *vctx, size_t ncolumns, const char *const *
 	if (st != PS_OK)
 		return st;
 	return ps_schema_resolve(names, ncolumns, c->specs, C_FIELDS + PS_JOIN_FIELDS, c->index, err);
+}
+
+/*
+ * Double the wave columns reserved per participant (up to MAX_WAVES), moving every
+ * participant's cells to the wider layout. Studies have a handful of waves, so the table starts
+ * at FIRST_WAVES columns (64 bytes a participant) and rarely widens; reserving MAX_WAVES up
+ * front cost 1 KiB a participant (250 MiB at 250 000).
+ */
+static enum ps_status widen(struct ps_outcomes_join *j)
+{
+	size_t n = j->participants, old = j->max_waves, wide = old * 2 > MAX_WAVES ? MAX_WAVES : old * 2;
+	uint32_t *cells = realloc(j->cells, n * wide * PS_JOIN_FIELDS * sizeof(*cells));
+	if (!cells)
+		return PS_ENOMEM;
+	/* from the last participant down: a row only moves up, never over one not yet moved */
+	for (size_t p = n; p-- > 0;) {
+		memmove(&cells[p * wide * PS_JOIN_FIELDS], &cells[p * old * PS_JOIN_FIELDS],
+			old * PS_JOIN_FIELDS * sizeof(*cells));
+		memset(&cells[(p * wide + old) * PS_JOIN_FIELDS], 0xff, (wide - old) * PS_JOIN_FIELDS * sizeof(*cells));
+	}
+	j->cells = cells;
+	j->max_waves = wide;
+	return PS_OK;
 }
 
 static enum ps_status on_row(void *vctx, const struct ps_row *row, struct ps_error *err)
@@ -57,15 +81,19 @@ static enum ps_status on_row(void *vctx, const struct ps_row *row, struct ps_err
 		ps_error_set(err, PS_EDATA, "participant is under cohort '%s' in the attendance roll", cohort);
 		return ps_reject_row(c->rejects, err, j->display, row->line);
 	}
-	int added;
-	if (!ps_strmap_find(&j->waves, v[C_WAVE].s, v[C_WAVE].len, &wave) && j->waves.count >= MAX_WAVES) {
-		err->column = (unsigned long)c->index[C_WAVE] + 1;
-		ps_error_set(err, PS_EDATA, "more than %d distinct wave labels", MAX_WAVES);
-		return ps_reject_row(c->rejects, err, j->display, row->line);
+	if (!ps_strmap_find(&j->waves, v[C_WAVE].s, v[C_WAVE].len, &wave)) {
+		if (j->waves.count >= MAX_WAVES) {
+			err->column = (unsigned long)c->index[C_WAVE] + 1;
+			ps_error_set(err, PS_EDATA, "more than %d distinct wave labels", MAX_WAVES);
+			return ps_reject_row(c->rejects, err, j->display, row->line);
+		}
+		/* room for the new wave's columns before it is known by name */
+		if (j->waves.count == j->max_waves && widen(j) != PS_OK)
+			return ps_error_set(err, PS_ENOMEM, "out of memory");
+		if (ps_strmap_intern(&j->waves, v[C_WAVE].s, v[C_WAVE].len, &wave, NULL) != 0)
+			return ps_error_set(err, PS_ENOMEM, "out of memory");
 	}
-	if (ps_strmap_intern(&j->waves, v[C_WAVE].s, v[C_WAVE].len, &wave, &added) != 0)
-		return ps_error_set(err, PS_ENOMEM, "out of memory");
-	uint32_t *cell = &j->cells[(pid * MAX_WAVES + wave) * PS_JOIN_FIELDS];
+	uint32_t *cell = &j->cells[(pid * j->max_waves + wave) * PS_JOIN_FIELDS];
 	if (cell[0] != UINT32_MAX) {
 		err->column = (unsigned long)c->index[C_WAVE] + 1;
 		ps_error_copy(err->value, sizeof(err->value), v[C_WAVE].s, v[C_WAVE].len);
@@ -105,15 +133,13 @@ enum ps_status ps_outcomes_join_read(struct ps_outcomes_join *j, const struct ps
 	ps_strmap_init(&j->waves);
 	ps_strmap_init(&j->values);
 	j->ids = ids;
-	j->max_waves = MAX_WAVES;
-	size_t n = ids->count ? ids->count : 1;
-	/* every participant reserves room for MAX_WAVES waves: 1 KiB each, memory still grows with
-	 * participants only */
-	j->cells = malloc(n * MAX_WAVES * PS_JOIN_FIELDS * sizeof(*j->cells));
+	j->max_waves = FIRST_WAVES;
+	j->participants = ids->count ? ids->count : 1;
+	j->cells = malloc(j->participants * FIRST_WAVES * PS_JOIN_FIELDS * sizeof(*j->cells));
 	size_t na;
 	if (!j->cells || ps_strmap_intern(&j->values, "NA", 2, &na, NULL) != 0)
 		return PS_ENOMEM;
-	memset(j->cells, 0xff, n * MAX_WAVES * PS_JOIN_FIELDS * sizeof(*j->cells));
+	memset(j->cells, 0xff, j->participants * FIRST_WAVES * PS_JOIN_FIELDS * sizeof(*j->cells));
 	struct ps_rejects rejects;
 	ps_rejects_init(&rejects, common->policy);
 	struct ctx c = { j, common, ps_common_cell_options(common), cohort_of, {
@@ -150,7 +176,7 @@ void ps_outcomes_join_row(const struct ps_outcomes_join *j, size_t participant, 
 {
 	for (size_t w = 0; w < j->waves.count; w++)
 		for (int f = 0; f < PS_JOIN_FIELDS; f++) {
-			uint32_t v = j->cells[(participant * MAX_WAVES + w) * PS_JOIN_FIELDS + (size_t)f];
+			uint32_t v = j->cells[(participant * j->max_waves + w) * PS_JOIN_FIELDS + (size_t)f];
 			ps_text_put(out, ",", 1);
 			ps_text_put(out, v == UINT32_MAX ? "NA" : ps_strmap_key(&j->values, v), 0);
 		}

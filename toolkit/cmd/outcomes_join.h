@@ -19,8 +19,10 @@ struct ps_outcomes_join {
 	struct ps_strmap waves;         /* wave labels in order of first appearance */
 	struct ps_strmap values;        /* interned normalised values: index 0 is "NA" */
 	const struct ps_strmap *ids;    /* the roster's ids (not owned) */
-	uint32_t *cells;                /* [participant * max_waves * FIELDS]: value index */
-	size_t max_waves;               /* columns reserved per participant */
+	uint32_t *cells;                /* [(participant * max_waves + wave) * FIELDS + field]: value index,
+	                                 * UINT32_MAX when the participant has no row for the wave */
+	size_t max_waves;               /* waves reserved per participant: 4, doubled as more appear (64 at most) */
+	size_t participants;            /* rows of cells (the roster's participants, at least 1) */
 	unsigned long rows, unmatched_rows;
 	const char *display;
 };

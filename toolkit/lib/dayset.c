@@ -20,6 +20,43 @@ static uint64_t *words(struct ps_dayset *set)
 	return set->heap ? set->heap : set->inline_bits;
 }
 
+/*
+ * An inline set that day (at offset from base) falls outside of: when the days already in it
+ * and day span fewer than the inline bits, move the bits so that they all fit, with the spare
+ * room split evenly on both sides, and return 1. Rows in any order (a shuffled roll) start a
+ * participant at any of their dates; without this, a 26-week schedule seen first in its middle
+ * would go to the heap although it fits inline (17 MiB at 250 000 participants).
+ */
+static int rebase_inline(struct ps_dayset *set, int64_t offset)
+{
+	const int64_t span = PS_DAYSET_INLINE_WORDS * 64;
+	int64_t first = -1, last = -1;
+	for (int i = 0; i < PS_DAYSET_INLINE_WORDS; i++) {
+		uint64_t w = set->inline_bits[i];
+		if (!w)
+			continue;
+		if (first < 0)
+			first = i * 64 + __builtin_ctzll(w);
+		last = i * 64 + 63 - __builtin_clzll(w);
+	}
+	if (first < 0)
+		return 0; /* cannot happen: a set with words has a day */
+	int64_t lo = offset < first ? offset : first;
+	int64_t hi = offset > last ? offset : last;
+	if (hi - lo >= span)
+		return 0;
+	int64_t shift = lo - (span - (hi - lo + 1)) / 2; /* the new base, as an offset from the old */
+	uint64_t moved[PS_DAYSET_INLINE_WORDS] = { 0 };
+	for (int i = 0; i < PS_DAYSET_INLINE_WORDS; i++)
+		for (uint64_t w = set->inline_bits[i]; w; w &= w - 1) {
+			int64_t o = i * 64 + __builtin_ctzll(w) - shift;
+			moved[o / 64] |= 1ull << (o % 64);
+		}
+	memcpy(set->inline_bits, moved, sizeof(moved));
+	set->base = (int32_t)(set->base + shift);
+	return 1;
+}
+
 /* Grow set's span, if need be, to include day (without adding it). Returns 0, or -1. */
 static int cover(struct ps_dayset *set, int32_t day)
 {
@@ -32,6 +69,8 @@ static int cover(struct ps_dayset *set, int32_t day)
 	int64_t offset = (int64_t)day - set->base;
 	int64_t span = (int64_t)set->nwords * 64;
 	if (offset >= 0 && offset < span)
+		return 0;
+	if (!set->heap && rebase_inline(set, offset))
 		return 0;
 	/* grow to cover day, with headroom on the side it fell */
 	int64_t lo = offset < 0 ? offset - span / 2 : 0;
@@ -111,7 +150,9 @@ int ps_dayset_union(struct ps_dayset *dst, const struct ps_dayset *src)
 		last--;
 	int64_t lo_day = (int64_t)src->base + (int64_t)first * 64 + __builtin_ctzll(w[first]);
 	int64_t hi_day = (int64_t)src->base + (int64_t)(last - 1) * 64 + 63 - __builtin_clzll(w[last - 1]);
-	if (cover(dst, (int32_t)lo_day) != 0 || cover(dst, (int32_t)hi_day) != 0)
+	/* the two ends as days of their own first: the span then covers every day between (a span
+	 * merely covered could be moved again by the in-place re-basing of the other end) */
+	if (ps_dayset_add(dst, (int32_t)lo_day) < 0 || ps_dayset_add(dst, (int32_t)hi_day) < 0)
 		return -1;
 	uint64_t *d = words(dst);
 	for (uint32_t j = first; j < last; j++) {

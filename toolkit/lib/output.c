@@ -72,8 +72,9 @@ enum ps_status ps_output_open(struct ps_output *out, const char *path, struct ps
 
 enum ps_status ps_output_write(struct ps_output *out, const char *data, size_t len, struct ps_error *err)
 {
+	/* a device named by -o has no path kept: "the output", as ps_output_commit says */
 	if (len && fwrite(data, 1, len, out->fp) != len)
-		return write_error(err, out->path, errno);
+		return write_error(err, out->direct ? "the output" : out->path, errno);
 	return PS_OK;
 }
 
