@@ -176,8 +176,6 @@ enum ps_status ps_attendance_read(struct ps_attendance *a, const struct ps_commo
 			/* a rule broken across the halves: read again in one pass to locate it */
 			ps_roster_release(&parts[0].roster);
 			ps_roster_release(&parts[1].roster);
-	free(parts[0].date_memo);
-	free(parts[1].date_memo);
 			free(parts[0].date_memo);
 			free(parts[1].date_memo);
 			part_init(&parts[0], a, common);
@@ -192,6 +190,8 @@ enum ps_status ps_attendance_read(struct ps_attendance *a, const struct ps_commo
 	a->roster = parts[0].roster;
 	a->rejects = parts[0].rejects;
 	ps_roster_release(&parts[1].roster);
+	free(parts[0].date_memo);
+	free(parts[1].date_memo);
 	if (st != PS_OK) {
 		if (st == PS_ENOMEM && !err.message[0])
 			ps_error_set(&err, PS_ENOMEM, "out of memory");
