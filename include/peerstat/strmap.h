@@ -11,11 +11,15 @@
 #include <stdint.h>
 
 struct ps_strmap {
-	uint32_t *slots;      /* open addressing: index + 1, 0 = empty */
+	/*
+	 * Open addressing, linear probing, at most half full. A slot holds the key's 32-bit hash
+	 * (high half) and its index + 1 (low half; 0 = empty), so that a probe rejects other keys
+	 * without touching them: with ids in random order (a shuffled roll) every look-up misses
+	 * the cache, and each array it reads costs one more miss.
+	 */
+	uint64_t *slots;
 	size_t nslots;        /* a power of two */
-	char **keys;          /* keys[i] points into the arena, NUL-terminated */
-	uint32_t *key_lens;
-	uint64_t *hashes;
+	char **keys;          /* keys[i] points into the arena, NUL-terminated, its length (uint32) just before */
 	size_t count, cap;
 	char *arena;          /* the current arena block (blocks are chained through their first bytes) */
 	size_t arena_used, arena_cap;
@@ -39,12 +43,23 @@ int ps_strmap_intern(struct ps_strmap *map, const char *s, size_t len, size_t *i
 int ps_strmap_find(struct ps_strmap *map, const char *s, size_t len, size_t *index);
 
 /*
- * The same two with the key's hash known: every map hashes alike, so hashes[i] of one map is
- * the hash to give for its key i in another (merging shards hashes each key once).
+ * The same two with the key's hash known (ps_strmap_hash_of gives it for a key of any map: every
+ * map hashes alike), so that merging shards needs no second look-up of the hash.
  */
-int ps_strmap_intern_hashed(struct ps_strmap *map, const char *s, size_t len, uint64_t hash, size_t *index,
+int ps_strmap_intern_hashed(struct ps_strmap *map, const char *s, size_t len, uint32_t hash, size_t *index,
 			    int *added);
-int ps_strmap_find_hashed(struct ps_strmap *map, const char *s, size_t len, uint64_t hash, size_t *index);
+int ps_strmap_find_hashed(struct ps_strmap *map, const char *s, size_t len, uint32_t hash, size_t *index);
+
+/* The hash of the key at index (as ps_strmap_*_hashed take it). */
+uint32_t ps_strmap_hash_of(const struct ps_strmap *map, size_t index);
+
+/* The length of the key at index. */
+static inline size_t ps_strmap_key_len(const struct ps_strmap *map, size_t index)
+{
+	uint32_t len;
+	__builtin_memcpy(&len, map->keys[index] - sizeof(len), sizeof(len));
+	return len;
+}
 
 /* The key at index (NUL-terminated, owned by the map). */
 const char *ps_strmap_key(const struct ps_strmap *map, size_t index);

@@ -108,7 +108,7 @@ static enum ps_status reject(struct ps_roster *r, struct ps_error *err, enum ps_
 /* Whether label (s, len) is the key at index: one compare, no hashing, for every row's check. */
 static int same_key(const struct ps_strmap *map, size_t index, const char *s, size_t len)
 {
-	return map->key_lens[index] == len && memcmp(ps_strmap_key(map, index), s, len) == 0;
+	return ps_strmap_key_len(map, index) == len && memcmp(ps_strmap_key(map, index), s, len) == 0;
 }
 
 static const char *site_name(const struct ps_roster *r, int32_t site)
@@ -299,7 +299,8 @@ static enum ps_status merge_check(struct ps_roster *dst, const struct ps_roster 
 		const struct ps_roster_person *p = &src->people[i];
 		size_t qi;
 		where[i] = SIZE_MAX;
-		if (!ps_strmap_find_hashed(&dst->ids, ps_strmap_key(&src->ids, i), src->ids.key_lens[i], src->ids.hashes[i], &qi))
+		if (!ps_strmap_find_hashed(&dst->ids, ps_strmap_key(&src->ids, i), ps_strmap_key_len(&src->ids, i),
+					   ps_strmap_hash_of(&src->ids, i), &qi))
 			continue;
 		where[i] = qi;
 		const struct ps_roster_person *q = &dst->people[qi];
@@ -358,14 +359,14 @@ static int32_t max_day(int32_t a, int32_t b)
 static int map_labels(struct ps_strmap *dst, const struct ps_strmap *src, size_t *map)
 {
 	for (size_t k = 0; k < src->count; k++)
-		if (ps_strmap_intern_hashed(dst, ps_strmap_key(src, k), src->key_lens[k], src->hashes[k], &map[k], NULL) != 0)
+		if (ps_strmap_intern(dst, ps_strmap_key(src, k), ps_strmap_key_len(src, k), &map[k], NULL) != 0)
 			return -1;
 	return 0;
 }
 
 /*
  * Apply a checked src to dst. A participant new to dst is copied whole (record and day sets);
- * one dst has already gets src's days word by word. Ids are hashed once, by src's reader.
+ * one dst has already gets src's days word by word. An id is hashed from src's copy, without a look-up in src.
  */
 static enum ps_status merge_apply(struct ps_roster *dst, const struct ps_roster *src, const size_t *where,
 				  size_t *cohort_map, size_t *site_map, struct ps_error *err)
@@ -397,8 +398,8 @@ static enum ps_status merge_apply(struct ps_roster *dst, const struct ps_roster 
 			int copied_sched = ps_dayset_copy(&q->sched_days, &p->sched_days);
 			int copied_att = ps_dayset_copy(&q->att_days, &p->att_days);
 			if (copied_sched != 0 || copied_att != 0 ||
-			    ps_strmap_intern_hashed(&dst->ids, ps_strmap_key(&src->ids, i), src->ids.key_lens[i],
-						    src->ids.hashes[i], &qi, NULL) != 0) {
+			    ps_strmap_intern_hashed(&dst->ids, ps_strmap_key(&src->ids, i), ps_strmap_key_len(&src->ids, i),
+						    ps_strmap_hash_of(&src->ids, i), &qi, NULL) != 0) {
 				/* the record beyond ids.count is not released by the roster: free its days here */
 				if (copied_sched == 0)
 					ps_dayset_release(&q->sched_days);

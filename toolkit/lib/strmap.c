@@ -6,15 +6,15 @@
 
 #define ARENA_BLOCK (64u * 1024u)
 
-/* FNV-1a, 64 bit: simple and good enough for ids; the table is resized at 50% load. */
-static uint64_t hash_bytes(const char *s, size_t len)
+/* FNV-1a, 64 bit, folded to 32: simple and good enough for ids; the table is resized at 50% load. */
+static uint32_t hash_bytes(const char *s, size_t len)
 {
 	uint64_t h = 1469598103934665603ull;
 	for (size_t i = 0; i < len; i++) {
 		h ^= (unsigned char)s[i];
 		h *= 1099511628211ull;
 	}
-	return h;
+	return (uint32_t)(h ^ h >> 32);
 }
 
 void ps_strmap_init(struct ps_strmap *map)
@@ -33,22 +33,28 @@ void ps_strmap_release(struct ps_strmap *map)
 	}
 	free(map->slots);
 	free(map->keys);
-	free(map->key_lens);
-	free(map->hashes);
 	memset(map, 0, sizeof(*map));
 }
 
-static size_t probe(const struct ps_strmap *map, const char *s, size_t len, uint64_t h, int *found)
+static uint64_t slot_of(uint32_t hash, size_t index)
+{
+	return (uint64_t)hash << 32 | (uint64_t)(index + 1);
+}
+
+/* The slot holding (s, len), or the empty slot where it would go (*found says which). */
+static size_t probe(const struct ps_strmap *map, const char *s, size_t len, uint32_t h, int *found)
 {
 	size_t mask = map->nslots - 1;
 	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
-		uint32_t slot = map->slots[i];
+		uint64_t slot = map->slots[i];
 		if (slot == 0) {
 			*found = 0;
 			return i;
 		}
-		size_t k = slot - 1;
-		if (map->hashes[k] == h && map->key_lens[k] == len && memcmp(map->keys[k], s, len) == 0) {
+		if ((uint32_t)(slot >> 32) != h)
+			continue;
+		size_t k = (size_t)(uint32_t)slot - 1;
+		if (ps_strmap_key_len(map, k) == len && memcmp(map->keys[k], s, len) == 0) {
 			*found = 1;
 			return i;
 		}
@@ -57,7 +63,7 @@ static size_t probe(const struct ps_strmap *map, const char *s, size_t len, uint
 
 static int is_last(const struct ps_strmap *map, const char *s, size_t len)
 {
-	return map->has_last && map->key_lens[map->last] == len && memcmp(map->keys[map->last], s, len) == 0;
+	return map->has_last && ps_strmap_key_len(map, map->last) == len && memcmp(map->keys[map->last], s, len) == 0;
 }
 
 int ps_strmap_find(struct ps_strmap *map, const char *s, size_t len, size_t *index)
@@ -69,41 +75,52 @@ int ps_strmap_find(struct ps_strmap *map, const char *s, size_t len, size_t *ind
 	return ps_strmap_find_hashed(map, s, len, hash_bytes(s, len), index);
 }
 
-int ps_strmap_find_hashed(struct ps_strmap *map, const char *s, size_t len, uint64_t hash, size_t *index)
+int ps_strmap_find_hashed(struct ps_strmap *map, const char *s, size_t len, uint32_t hash, size_t *index)
 {
 	if (map->nslots == 0)
 		return 0;
 	int found;
 	size_t i = probe(map, s, len, hash, &found);
 	if (found) {
-		*index = map->slots[i] - 1;
+		*index = (size_t)(uint32_t)map->slots[i] - 1;
 		map->last = *index;
 		map->has_last = 1;
 	}
 	return found;
 }
 
+uint32_t ps_strmap_hash_of(const struct ps_strmap *map, size_t index)
+{
+	return hash_bytes(map->keys[index], ps_strmap_key_len(map, index));
+}
+
 static int rehash(struct ps_strmap *map, size_t nslots)
 {
-	uint32_t *slots = calloc(nslots, sizeof(*slots));
+	uint64_t *slots = calloc(nslots, sizeof(*slots));
 	if (!slots)
 		return -1;
+	for (size_t i = 0; i < map->nslots; i++) {
+		uint64_t slot = map->slots[i];
+		if (!slot)
+			continue;
+		size_t j = (size_t)(slot >> 32) & (nslots - 1);
+		while (slots[j])
+			j = (j + 1) & (nslots - 1);
+		slots[j] = slot;
+	}
 	free(map->slots);
 	map->slots = slots;
 	map->nslots = nslots;
-	for (size_t k = 0; k < map->count; k++) {
-		size_t i = (size_t)map->hashes[k] & (nslots - 1);
-		while (slots[i])
-			i = (i + 1) & (nslots - 1);
-		slots[i] = (uint32_t)(k + 1);
-	}
 	return 0;
 }
 
+/* Copy the key into the arena after its length; returns the copy (NUL-terminated) or NULL. */
 static char *arena_copy(struct ps_strmap *map, const char *s, size_t len)
 {
-	if (map->arena == NULL || map->arena_used + len + 1 > map->arena_cap) {
-		size_t cap = len + 1 + sizeof(char *) > ARENA_BLOCK ? len + 1 + sizeof(char *) : ARENA_BLOCK;
+	uint32_t len32 = (uint32_t)len;
+	size_t need = sizeof(len32) + len + 1;
+	if (map->arena == NULL || map->arena_used + need > map->arena_cap) {
+		size_t cap = need + sizeof(char *) > ARENA_BLOCK ? need + sizeof(char *) : ARENA_BLOCK;
 		char *block = malloc(cap);
 		if (!block)
 			return NULL;
@@ -112,10 +129,12 @@ static char *arena_copy(struct ps_strmap *map, const char *s, size_t len)
 		map->arena_cap = cap;
 		map->arena_used = sizeof(char *);
 	}
-	char *copy = map->arena + map->arena_used;
+	char *at = map->arena + map->arena_used;
+	memcpy(at, &len32, sizeof(len32));
+	char *copy = at + sizeof(len32);
 	memcpy(copy, s, len);
 	copy[len] = '\0';
-	map->arena_used += len + 1;
+	map->arena_used += need;
 	return copy;
 }
 
@@ -130,7 +149,7 @@ int ps_strmap_intern(struct ps_strmap *map, const char *s, size_t len, size_t *i
 	return ps_strmap_intern_hashed(map, s, len, hash_bytes(s, len), index, added);
 }
 
-int ps_strmap_intern_hashed(struct ps_strmap *map, const char *s, size_t len, uint64_t h, size_t *index, int *added)
+int ps_strmap_intern_hashed(struct ps_strmap *map, const char *s, size_t len, uint32_t h, size_t *index, int *added)
 {
 	if (len > UINT32_MAX || map->count >= UINT32_MAX - 1)
 		return -1;
@@ -139,7 +158,7 @@ int ps_strmap_intern_hashed(struct ps_strmap *map, const char *s, size_t len, ui
 	int found;
 	size_t i = probe(map, s, len, h, &found);
 	if (found) {
-		*index = map->slots[i] - 1;
+		*index = (size_t)(uint32_t)map->slots[i] - 1;
 		map->last = *index;
 		map->has_last = 1;
 		if (added)
@@ -152,14 +171,6 @@ int ps_strmap_intern_hashed(struct ps_strmap *map, const char *s, size_t len, ui
 		if (!keys)
 			return -1;
 		map->keys = keys;
-		uint32_t *lens = realloc(map->key_lens, cap * sizeof(*lens));
-		if (!lens)
-			return -1;
-		map->key_lens = lens;
-		uint64_t *hashes = realloc(map->hashes, cap * sizeof(*hashes));
-		if (!hashes)
-			return -1;
-		map->hashes = hashes;
 		map->cap = cap;
 	}
 	char *copy = arena_copy(map, s, len);
@@ -167,9 +178,7 @@ int ps_strmap_intern_hashed(struct ps_strmap *map, const char *s, size_t len, ui
 		return -1;
 	size_t k = map->count++;
 	map->keys[k] = copy;
-	map->key_lens[k] = (uint32_t)len;
-	map->hashes[k] = h;
-	map->slots[i] = (uint32_t)(k + 1);
+	map->slots[i] = slot_of(h, k);
 	if (map->count * 2 > map->nslots && rehash(map, map->nslots * 2) != 0) {
 		/* the key is in and findable at the old size; only growth failed */
 		return -1;
