@@ -30,10 +30,20 @@
 
 #define PS_READER_DEFAULT_MAX_FIELD (1u << 20)  /* 1 MiB */
 
+/*
+ * A look-ahead, optional: called with the raw text from the start of the next line to the end
+ * of the bytes at hand (len bytes, the line ending at its first '\n', not yet checked in any
+ * way) just before the current record goes to the row callback, with the row callback's ctx.
+ * It may only prepare (prefetch what that row will touch); the rows, their checks and every
+ * result are the same with it or without it. Called on the fast path (plain lines) only.
+ */
+typedef void (*ps_lookahead_fn)(void *ctx, const char *next, size_t len);
+
 struct ps_reader_options {
 	unsigned char delimiter;    /* ',' by default; '\t' or ';' for other exports */
 	size_t max_field_bytes;     /* 0 means PS_READER_DEFAULT_MAX_FIELD */
 	const char *display_name;   /* the file name used in messages ("-" for stdin) */
+	ps_lookahead_fn lookahead;  /* NULL: none */
 };
 
 /* One record, valid only during the row callback. */

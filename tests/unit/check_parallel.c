@@ -53,7 +53,7 @@ static void read_with(const char *path, int threads, struct digest *total, int *
 		parts[i].ctx = &d[i];
 		parts[i].rejects = &rejects[i];
 	}
-	struct ps_reader_options opt = { ',', 0, path };
+	struct ps_reader_options opt = { ',', 0, path, NULL };
 	struct ps_error err;
 	ps_error_clear(&err);
 	ck_assert_int_eq(ps_read_file_parallel(path, threads, &opt, on_header, on_row, parts, used, &err), PS_OK);
@@ -136,7 +136,7 @@ START_TEST(small_or_missing_files)
 		parts[i].ctx = &dd[i];
 		parts[i].rejects = &rejects[i];
 	}
-	struct ps_reader_options opt = { ',', 0, "none" };
+	struct ps_reader_options opt = { ',', 0, "none", NULL };
 	struct ps_error err;
 	ps_error_clear(&err);
 	ck_assert_int_eq(ps_read_file_parallel("/nonexistent/x.csv", 2, &opt, on_header, on_row, parts, &used, &err),

@@ -47,7 +47,7 @@ static void run(const char *input, size_t len, size_t chunk, enum ps_error_polic
 		size_t max_field, struct outcome *out)
 {
 	struct ps_rejects rejects;
-	struct ps_reader_options opt = { delim, max_field, "in.csv" };
+	struct ps_reader_options opt = { delim, max_field, "in.csv", NULL };
 	memset(out, 0, sizeof(*out));
 	ps_rejects_init(&rejects, policy);
 	struct ps_reader *r = ps_reader_new(&opt, serialise_row, &out->rows, &rejects);
@@ -228,7 +228,7 @@ END_TEST
 START_TEST(callback_status_stops_the_reader)
 {
 	struct ps_rejects rejects;
-	struct ps_reader_options opt = { ',', 0, "x.csv" };
+	struct ps_reader_options opt = { ',', 0, "x.csv", NULL };
 	ps_rejects_init(&rejects, PS_ON_ERROR_STOP);
 	struct ps_reader *r = ps_reader_new(&opt, serialise_row, &(struct transcript){ 0 }, &rejects);
 	struct ps_error err;
@@ -271,7 +271,7 @@ START_TEST(split_reading_equals_one_pass)
 				continue;
 			splits++;
 			struct ps_rejects rejects;
-			struct ps_reader_options opt = { ',', 0, "in.csv" };
+			struct ps_reader_options opt = { ',', 0, "in.csv", NULL };
 			struct transcript first = { 0 }, second = { 0 };
 			struct ps_error err;
 			ps_rejects_init(&rejects, PS_ON_ERROR_STOP);

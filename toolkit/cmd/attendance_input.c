@@ -60,6 +60,7 @@ struct part {
 	struct ps_roster roster;
 	struct ps_rejects rejects;
 	struct ps_date_memo *date_memo;  /* session dates repeat: parsed once per thread (NULL: none) */
+	unsigned char delimiter;
 };
 
 static enum ps_status on_header(void *ctx, size_t ncolumns, const char *const *names, struct ps_error *err)
@@ -115,12 +116,39 @@ static enum ps_status on_row(void *ctx, const struct ps_row *row, struct ps_erro
 	return st;
 }
 
+/*
+ * The look-ahead of the reader (ps_lookahead_fn): find the next line's id and have its slot in
+ * the id map fetched while this row is handled. In a shuffled roll each row's id look-up waits
+ * for memory; this overlaps the wait with the row before. A quoted or odd id only makes the
+ * fetch useless: the row itself is read and checked as always.
+ */
+static void lookahead(void *ctx, const char *next, size_t len)
+{
+	struct part *p = ctx;
+	long c = p->header ? p->index[PS_ATT_ID] : -1;
+	if (c < 0)
+		return;
+	const char *s = next, *end = next + len;
+	for (long k = 0; k < c && s; k++) {
+		s = memchr(s, p->delimiter, (size_t)(end - s));
+		if (s)
+			s++;
+	}
+	if (!s)
+		return;
+	const char *e = s;
+	while (e < end && *e != (char)p->delimiter && *e != '\n' && *e != '\r')
+		e++;
+	ps_strmap_prefetch(&p->roster.ids, s, (size_t)(e - s));
+}
+
 static void part_init(struct part *p, const struct ps_attendance *a, const struct ps_common *common)
 {
 	memset(p, 0, sizeof(*p));
 	p->a = a;
 	p->common = common;
 	p->cells = ps_common_cell_options(common);
+	p->delimiter = common->delimiter;
 	p->date_memo = calloc(1, sizeof(*p->date_memo)); /* without it dates are parsed every time */
 	p->cells.date_memo = p->date_memo;
 	ps_roster_init(&p->roster, a->as_of);
@@ -146,6 +174,7 @@ enum ps_status ps_attendance_read(struct ps_attendance *a, const struct ps_commo
 	int stdin_input = !path || strcmp(path, "-") == 0;
 	a->display = stdin_input ? "-" : path;
 	struct ps_reader_options ropt = ps_common_reader_options(common, a->display);
+	ropt.lookahead = lookahead;
 	int threads = stdin_input ? 1 : a->threads;
 	for (;;) {
 		if (stdin_input) {

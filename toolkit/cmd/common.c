@@ -145,7 +145,7 @@ enum ps_status ps_open_input(const char *path, FILE **fp, const char **display, 
 
 struct ps_reader_options ps_common_reader_options(const struct ps_common *common, const char *display)
 {
-	struct ps_reader_options o = { common->delimiter, common->max_field_bytes, display };
+	struct ps_reader_options o = { common->delimiter, common->max_field_bytes, display, NULL };
 	return o;
 }
 

@@ -500,6 +500,8 @@ static size_t fast_line(struct ps_reader *r, const char *buf, size_t len)
 	r->bytes_len = end + 1;
 	r->record_line = r->line;
 	r->in_record = 1;
+	if (r->options.lookahead && i + 1 < len)
+		r->options.lookahead(r->ctx, buf + i + 1, len - (i + 1));
 	on_record(0, r);
 	r->line++;
 	r->line_has_content = 0;

@@ -89,6 +89,13 @@ int ps_strmap_find_hashed(struct ps_strmap *map, const char *s, size_t len, uint
 	return found;
 }
 
+void ps_strmap_prefetch(const struct ps_strmap *map, const char *s, size_t len)
+{
+	if (map->nslots == 0 || is_last(map, s, len))
+		return; /* grouped rows: the next id is this one, found without hashing */
+	__builtin_prefetch(&map->slots[hash_bytes(s, len) & (map->nslots - 1)]);
+}
+
 uint32_t ps_strmap_hash_of(const struct ps_strmap *map, size_t index)
 {
 	return hash_bytes(map->keys[index], ps_strmap_key_len(map, index));
