@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "retention", cmd_retention, cmd_retention_usage, "do people stay? retention by cohort from an attendance roll" },
 	{ "compare", cmd_compare, cmd_compare_usage, "t, rank and 2x2 tests, effect sizes, ANCOVA: two groups" },
 	{ "survival", cmd_survival, cmd_survival_usage, "Kaplan-Meier, log-rank and Cox: time to an event, two groups" },
+	{ "report", cmd_report, cmd_report_usage, "a report people read (HTML or Markdown) from JSON summaries" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -19,5 +19,7 @@ enum ps_status cmd_retention(int argc, char **argv);
 extern const char cmd_retention_usage[];
 enum ps_status cmd_compare(int argc, char **argv);
 extern const char cmd_compare_usage[];
+enum ps_status cmd_report(int argc, char **argv);
+extern const char cmd_report_usage[];
 
 #endif
