@@ -96,7 +96,7 @@ struct ps_rep_block *ps_rep_add(struct ps_report *r, struct ps_rep_list *list, e
 	va_end(ap);
 	if (!b->text)
 		r->failed = 1;
-	else if (kind != PS_REP_HEADING && b->text[0] >= 'a' && b->text[0] <= 'z')
+	else if ((kind == PS_REP_PARA || list == &r->headline) && b->text[0] >= 'a' && b->text[0] <= 'z')
 		b->text[0] = (char)(b->text[0] - 'a' + 'A'); /* sentences that open with a group label */
 	return b;
 }

@@ -18,8 +18,15 @@ void ps_rep_groups_init(struct ps_rep_groups *g, const cJSON *options)
 		g->label[0] = "treatment";
 	if (!g->label[1])
 		g->label[1] = "control";
-	ps_words_label(g->label[0], g->words[0]);
-	ps_words_label(g->label[1], g->words[1]);
+	for (int k = 0; k < 2; k++) {
+		/* a number as a label reads badly alone: "group 1" */
+		if (g->label[k][0] >= '0' && g->label[k][0] <= '9') {
+			char w[PS_WORDS_BUF];
+			snprintf(g->words[k], sizeof(g->words[k]), "group %.80s", ps_words_label(g->label[k], w));
+		} else {
+			ps_words_label(g->label[k], g->words[k]);
+		}
+	}
 }
 
 const char *ps_rep_suppression_note(const struct ps_report *r)

@@ -55,17 +55,24 @@ void ps_rep_km_register(struct ps_rep_km *km, struct ps_sdc *sdc, const cJSON *s
 		size_t parts[2] = { km->events[k], km->censored[k] };
 		ps_sdc_sum(sdc, km->n[k], parts, 2);
 		const cJSON *curve = ps_rj(km->group[k], "curve");
-		long long prev = n;
-		size_t prev_id = km->n[k];
+		long long value[PS_REP_MAX_TICKS];
 		for (size_t i = 0; i < km->nticks; i++) {
-			long long a = at_risk_at(curve, km->ticks[i]);
-			km->at_risk[k][i] = ps_sdc_cell(sdc, a);
-			/* the people who left between two ticks can be worked out: protect them too */
-			size_t left = ps_sdc_implicit(sdc, prev >= 0 && a >= 0 ? prev - a : -1);
+			value[i] = at_risk_at(curve, km->ticks[i]);
+			km->at_risk[k][i] = ps_sdc_cell(sdc, value[i]);
+		}
+		/*
+		 * The people who left between any two ticks (or before one) can be worked out from
+		 * two numbers at risk: each such difference is a count to protect too.
+		 */
+		for (size_t i = 0; i < km->nticks; i++) {
+			size_t left = ps_sdc_implicit(sdc, n >= 0 && value[i] >= 0 ? n - value[i] : -1);
 			size_t parts2[2] = { km->at_risk[k][i], left };
-			ps_sdc_sum(sdc, prev_id, parts2, 2);
-			prev = a;
-			prev_id = km->at_risk[k][i];
+			ps_sdc_sum(sdc, km->n[k], parts2, 2);
+			for (size_t j = i + 1; j < km->nticks; j++) {
+				left = ps_sdc_implicit(sdc, value[i] >= 0 && value[j] >= 0 ? value[i] - value[j] : -1);
+				size_t parts3[2] = { km->at_risk[k][j], left };
+				ps_sdc_sum(sdc, km->at_risk[k][i], parts3, 2);
+			}
 		}
 	}
 }
@@ -120,7 +127,7 @@ static const struct ps_km_point *value_at(const struct ps_km_point *pts, size_t 
 
 static char *time_text(double t, char *buf)
 {
-	return ps_words_num(t, t == floor(t) ? 0 : 2, buf);
+	return ps_words_num(t, t == floor(t) ? 0 : 1, buf);
 }
 
 static void quantile_text(const cJSON *q, const char *unit, char *buf, size_t size)

@@ -89,8 +89,38 @@ static void register_all(struct retention *x, struct ps_sdc *sdc, const cJSON *r
 		ps_rep_binary_register(&x->checkpoint[x->ncheckpoints], sdc, ps_rj(cp, "comparison"), g, x->group_participants);
 		x->ncheckpoints++;
 	}
+	/*
+	 * Later checkpoints are nested in earlier ones (observable at a later day implies at an
+	 * earlier one; retained at a later day implies at an earlier one): the people between two
+	 * checkpoints are counts a reader can work out, protected too.
+	 */
+	for (size_t i = 0; i < x->ncheckpoints; i++)
+		for (size_t j = i + 1; j < x->ncheckpoints; j++)
+			for (int k = 0; k < 2; k++) {
+				const struct ps_rep_binary *a = &x->checkpoint[i], *b = &x->checkpoint[j];
+				long long ai = ps_sdc_value(sdc, a->events[k]), bj = ps_sdc_value(sdc, b->events[k]);
+				size_t between = ps_sdc_implicit(sdc, ai >= 0 && bj >= 0 ? ai - bj : -1);
+				size_t parts[2] = { b->events[k], between };
+				ps_sdc_sum(sdc, a->events[k], parts, 2);
+				ai = ps_sdc_value(sdc, a->n[k]);
+				bj = ps_sdc_value(sdc, b->n[k]);
+				between = ps_sdc_implicit(sdc, ai >= 0 && bj >= 0 ? ai - bj : -1);
+				size_t parts2[2] = { b->n[k], between };
+				ps_sdc_sum(sdc, a->n[k], parts2, 2);
+			}
 	const cJSON *ttd = ps_rj(root, "time_to_dropout");
 	ps_rep_km_register(&x->km, sdc, ttd, g);
+	/* dropout events are the cohort's dropped out; censored its completed and still active */
+	for (size_t i = 0; i < x->ncohorts; i++)
+		for (int k = 0; k < 2; k++) {
+			const struct cohort_ids *c = &x->cohorts[i];
+			if (!c->label || strcmp(c->label, g->label[k]) != 0)
+				continue;
+			size_t same[1] = { x->km.events[k] };
+			ps_sdc_sum(sdc, c->dropped, same, 1);
+			size_t parts[2] = { c->completed, c->active };
+			ps_sdc_sum(sdc, x->km.censored[k], parts, 2);
+		}
 	for (int i = 0; i < 2; i++) {
 		long long m = ps_rj_count(ps_rj(ps_rj(ttd, "groups"), g->label[i]), "missing");
 		size_t parts[2] = { x->km.n[i], ps_sdc_implicit(sdc, m) };

@@ -35,6 +35,7 @@ static size_t add_cell(struct ps_sdc *s, long long value, int printed)
 	s->cells[s->ncells].value = value;
 	s->cells[s->ncells].printed = printed;
 	s->cells[s->ncells].state = PS_SDC_SHOWN;
+	s->cells[s->ncells].derived = 0;
 	return s->ncells++;
 }
 
@@ -46,6 +47,11 @@ size_t ps_sdc_cell(struct ps_sdc *s, long long value)
 size_t ps_sdc_implicit(struct ps_sdc *s, long long value)
 {
 	return add_cell(s, value, 0);
+}
+
+long long ps_sdc_value(const struct ps_sdc *s, size_t id)
+{
+	return id < s->ncells ? s->cells[id].value : -1;
 }
 
 static void push_member(struct ps_sdc *s, size_t v)
@@ -74,7 +80,7 @@ void ps_sdc_sum(struct ps_sdc *s, size_t total, const size_t *parts, size_t npar
 /* A cell a reader cannot see: not printed, small or withheld. */
 static int unknown(const struct ps_sdc_cell *c)
 {
-	return !c->printed || c->state != PS_SDC_SHOWN;
+	return c->state != PS_SDC_SHOWN || (!c->printed && !c->derived);
 }
 
 static int is_protected(const struct ps_sdc_cell *c)
@@ -82,7 +88,7 @@ static int is_protected(const struct ps_sdc_cell *c)
 	return c->state != PS_SDC_SHOWN;
 }
 
-/* One sum (members m[0..count-1], m[0] the total): withhold a partner when needed. */
+/* One sum (members m[0..count-1], m[0] the total): withhold a partner or note a derivable cell. */
 static int protect_sum(struct ps_sdc *s, const size_t *m, size_t count)
 {
 	size_t nunknown = 0, which = 0;
@@ -91,8 +97,13 @@ static int protect_sum(struct ps_sdc *s, const size_t *m, size_t count)
 			nunknown++;
 			which = m[i];
 		}
-	if (nunknown != 1 || !is_protected(&s->cells[which]))
+	if (nunknown != 1)
 		return 0;
+	if (!is_protected(&s->cells[which])) {
+		/* an implicit count a reader can work out from this sum */
+		s->cells[which].derived = 1;
+		return 1;
+	}
 	/* the smallest known non-zero part; a zero part hides nothing, the total is the last resort */
 	size_t best = 0;
 	int found = 0;
@@ -127,7 +138,7 @@ void ps_sdc_solve(struct ps_sdc *s)
 	for (size_t i = 0; i < s->ncells; i++)
 		if (s->cells[i].value >= 1 && s->cells[i].value < s->min_cell)
 			s->cells[i].state = PS_SDC_SMALL;
-	/* each pass withholds at least one more cell or ends: at most ncells passes */
+	/* each pass withholds or derives at least one more cell or ends: at most 2 ncells passes */
 	for (int changed = 1; changed;) {
 		changed = 0;
 		for (size_t k = 0; k < s->nmembers; k += s->members[k] + 1)

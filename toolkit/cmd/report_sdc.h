@@ -10,7 +10,9 @@
  *   - primary: every count from 1 to min_cell - 1 (SMALL, printed "<min_cell");
  *   - complementary: while some sum has exactly one unknown cell and that cell is protected
  *     (SMALL or already WITHHELD), the smallest known non-zero part of that sum (else its total)
- *     is WITHHELD (printed "*"), so that no protected cell can be recovered by subtraction.
+ *     is WITHHELD (printed "*"), so that no protected cell can be recovered by subtraction; an
+ *     implicit cell that is the one unknown of a sum is derivable and counts as known from then
+ *     on (a total printed in one table recovers a part in another).
  * Figures derived from counts (percentages, intervals, means, tests) are printed only when
  * every count they come from is known (ps_sdc_known); the section checks that.
  */
@@ -21,7 +23,8 @@ enum ps_sdc_state { PS_SDC_SHOWN, PS_SDC_SMALL, PS_SDC_WITHHELD };
 
 struct ps_sdc_cell {
 	long long value;
-	int printed;               /* 0: implicit (derivable, never printed) */
+	int printed;               /* 0: implicit (never printed) */
+	int derived;               /* implicit, but a reader can work it out from printed cells */
 	enum ps_sdc_state state;
 };
 
@@ -42,6 +45,9 @@ size_t ps_sdc_cell(struct ps_sdc *s, long long value);
 
 /* Register a count that is not printed but can be worked out from printed ones. */
 size_t ps_sdc_implicit(struct ps_sdc *s, long long value);
+
+/* The value a cell was registered with (-1 for an unknown id). */
+long long ps_sdc_value(const struct ps_sdc *s, size_t id);
 
 /* Declare total = parts[0] + ... + parts[nparts-1] (ids from ps_sdc_cell / ps_sdc_implicit). */
 void ps_sdc_sum(struct ps_sdc *s, size_t total, const size_t *parts, size_t nparts);
