@@ -58,6 +58,35 @@ static void locate(const char *text, size_t offset, struct ps_error *err)
 	err->column = col;
 }
 
+/*
+ * Does the text end inside the document (an open string, object or array)? cJSON reports where
+ * it gave up, which for a cut-off file is often well before the end: this tells the two apart.
+ */
+static int ends_early(const char *text, size_t len)
+{
+	int in_string = 0, escape = 0;
+	long depth = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+		if (in_string) {
+			if (escape)
+				escape = 0;
+			else if (c == '\\')
+				escape = 1;
+			else if (c == '"')
+				in_string = 0;
+		} else if (c == '"') {
+			in_string = 1;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			if (--depth < 0)
+				return 0;
+		}
+	}
+	return in_string || depth > 0;
+}
+
 static enum ps_status check_summary(struct ps_rep_summary *out, struct ps_error *err)
 {
 	const cJSON *root = out->root;
@@ -116,16 +145,16 @@ enum ps_status ps_rep_load(const char *path, struct ps_rep_summary *out, struct 
 		/* cJSON leaves end unset on failure; its global error pointer says where */
 		const char *where = cJSON_GetErrorPtr();
 		size_t at = where && where >= text && where <= text + len ? (size_t)(where - text) : len;
-		size_t rest = at;
-		while (rest < len && strchr(" \t\r\n", text[rest]))
-			rest++;
-		locate(text, at, err);
-		if (len == 0 || strspn(text, " \t\r\n") == len)
+		if (len == 0 || strspn(text, " \t\r\n") == len) {
 			st = ps_error_set(err, PS_EDATA, "empty input (expected a peerstat JSON summary)");
-		else if (rest >= len)
-			st = ps_error_set(err, PS_EDATA, "truncated JSON: the text ends before the document is complete");
-		else
+		} else if (ends_early(text, len)) {
+			locate(text, len, err);
+			st = ps_error_set(err, PS_EDATA,
+					  "truncated JSON: the text ends before the document is complete (was the file cut off?)");
+		} else {
+			locate(text, at, err);
 			st = ps_error_set(err, PS_EDATA, "invalid JSON (expected a peerstat JSON summary)");
+		}
 		goto done;
 	}
 	st = check_summary(out, err);

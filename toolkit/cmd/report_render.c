@@ -227,9 +227,9 @@ static void md_list(const struct ps_rep_list *list, const char *prefix, struct p
 			if (prefix) {
 				put(b, "![");
 				md_text(b, k->desc, 1);
-				put(b, "](");
+				put(b, "](<");
 				put(b, prefix);
-				snprintf(num, sizeof(num), "-fig%d.svg)\n\n", k->figure);
+				snprintf(num, sizeof(num), "-fig%d.svg>)\n\n", k->figure);
 				put(b, num);
 				snprintf(num, sizeof(num), "Figure %d. ", k->figure);
 				put(b, "*");

@@ -215,10 +215,10 @@ static void checkpoints(struct ps_report *r, const struct ps_sdc *sdc, const str
 	struct ps_rep_table *t = ps_rep_table(r, &r->body, 8, "Retention at the checkpoints");
 	char h[200];
 	ps_rep_cell(r, t, "day");
-	snprintf(h, sizeof(h), "%s retained / observable", g->words[0]);
+	snprintf(h, sizeof(h), "%s retained of observable", g->words[0]);
 	ps_rep_cell(r, t, "%s", h);
 	ps_rep_cell(r, t, "%s %%", g->words[0]);
-	snprintf(h, sizeof(h), "%s retained / observable", g->words[1]);
+	snprintf(h, sizeof(h), "%s retained of observable", g->words[1]);
 	ps_rep_cell(r, t, "%s", h);
 	ps_rep_cell(r, t, "%s %%", g->words[1]);
 	ps_rep_cell(r, t, "not yet observable");
@@ -234,7 +234,7 @@ static void checkpoints(struct ps_report *r, const struct ps_sdc *sdc, const str
 			const cJSON *grp = ps_rj(groups, g->label[k]);
 			int gk = ps_sdc_known(sdc, b->n[k]) && ps_sdc_known(sdc, b->events[k]);
 			hidden |= !gk;
-			ps_rep_cell(r, t, "%s / %s", ps_sdc_text(sdc, b->events[k], n1), ps_sdc_text(sdc, b->n[k], n2));
+			ps_rep_cell(r, t, "%s of %s", ps_sdc_text(sdc, b->events[k], n1), ps_sdc_text(sdc, b->n[k], n2));
 			if (gk) {
 				char p[PS_WORDS_BUF], lo[PS_WORDS_BUF], hi[PS_WORDS_BUF];
 				ps_rep_cell(r, t, "%s (%s to %s)", ps_words_pct(ps_rj_num(grp, "proportion"), p),
