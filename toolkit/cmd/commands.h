@@ -21,5 +21,7 @@ enum ps_status cmd_compare(int argc, char **argv);
 extern const char cmd_compare_usage[];
 enum ps_status cmd_report(int argc, char **argv);
 extern const char cmd_report_usage[];
+enum ps_status cmd_isolation(int argc, char **argv);
+extern const char cmd_isolation_usage[];
 
 #endif

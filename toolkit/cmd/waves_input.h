@@ -13,12 +13,19 @@
  *   - a participant under two cohorts or two sites;
  *   - a second row of a participant for the same wave;
  *   - a wave label not in --wave-order (when given);
- *   - a follow-up dated before that participant's baseline (reported at the follow-up's line,
- *     after the whole input is read, since rows may come in any order).
+ *   - a follow-up (a wave after the baseline in wave order) dated before that participant's
+ *     baseline (reported at the follow-up's line, after the whole input is read, since rows may
+ *     come in any order).
  * Wave order: --wave-order when given; otherwise the baseline first, then the other labels in
  * natural order (runs of digits compared as numbers: 3m < 6m < 12m, month_3_arm_1 <
- * month_12_arm_1). Baseline: --baseline, else the label `baseline`, else the smallest label
- * when every label is a number. Memory grows with participants x waves.
+ * month_12_arm_1; numerically when every label is a number: -1 < 0 < 2.5 < 10). Baseline:
+ * --baseline, else the label `baseline`, else the one label that starts with `baseline_`
+ * (REDCap's `baseline_arm_1`), else the smallest label when every label is a number. Follow-up
+ * waves: --followup (put in wave order), else every wave after the baseline in wave order. A
+ * participant's cohort is checked on every row, other cohorts' rows included (so a participant
+ * under `peer` and an ignored cohort is an error); the site only within the two groups (a
+ * missing site is a value of its own, as in `validate`). Memory grows with participants x waves
+ * (rows are kept until the end, since labels and the baseline are known only then).
  */
 
 #include "common.h"
@@ -66,6 +73,8 @@ struct ps_waves {
 	char *followup_storage, *order_storage;   /* what the label arrays point into (owned) */
 
 	/* Results of ps_waves_read. Participants are those of the two groups only. */
+	long fixed_index[PS_WAVES_NFIXED];        /* 0-based columns, -1 when absent (optional) */
+	long value_index[PS_WAVES_MAX_VALUES];
 	struct ps_strmap ids;           /* participant ids (never printed) */
 	struct ps_strmap sites;         /* site labels */
 	size_t nparticipants;
@@ -77,6 +86,9 @@ struct ps_waves {
 	size_t baseline;                /* label index of the baseline */
 	size_t *followups;              /* label indices of the follow-up waves, in order */
 	size_t nfollowups;
+	const char *baseline_rule;      /* how the baseline was chosen (static text, for the JSON) */
+	const char *order_rule;         /* how the waves were ordered (static text) */
+	unsigned long wave_rows[PS_WAVES_MAX_WAVES];  /* [label]: rows kept (two groups only) */
 	/* Cells, [participant * nwaves + label]: */
 	unsigned char *present;         /* 1 when the participant has a row for that wave */
 	int32_t *assessed_on;           /* days since 1970-01-01, PS_WAVES_NO_DAY when missing */
@@ -84,7 +96,9 @@ struct ps_waves {
 	unsigned long *line;            /* the row's line, for messages */
 
 	struct ps_rejects rejects;      /* rows rejected under --on-error skip, and the first errors */
-	unsigned long rows;             /* rows accepted */
+	unsigned long rows;             /* rows accepted (other groups' rows included) */
+	unsigned long blank_lines;
+	unsigned long other_participants;   /* participants of other cohorts (--ignore-other-groups) */
 	const char *display;            /* the input's name in messages */
 };
 
