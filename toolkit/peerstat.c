@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{ "validate", cmd_validate, cmd_validate_usage, "check an input file and report what it holds" },
 	{ "participants", cmd_participants, cmd_participants_usage, "one row per participant from an attendance roll" },
 	{ "retention", cmd_retention, cmd_retention_usage, "do people stay? retention by cohort from an attendance roll" },
+	{ "sobriety", cmd_sobriety, cmd_sobriety_usage, "do people stay sober? abstinence and relapse over follow-up waves" },
 	{ "compare", cmd_compare, cmd_compare_usage, "t, rank and 2x2 tests, effect sizes, ANCOVA: two groups" },
 	{ "isolation", cmd_isolation, cmd_isolation_usage, "isolation scores over follow-up waves: change, ANCOVA, attrition" },
 	{ "survival", cmd_survival, cmd_survival_usage, "Kaplan-Meier, log-rank and Cox: time to an event, two groups" },

@@ -42,7 +42,7 @@
 #define ZERO_TOL 1e-15
 
 /* Commands whose JSON is checked against tests/golden/cli_<command>.tsv. */
-static const char *const commands[] = { "survival", "compare", "retention", "isolation" };
+static const char *const commands[] = { "survival", "compare", "retention", "isolation", "sobriety" };
 
 /* Members holding counts: compared exactly. */
 static const char *const count_members[] = {

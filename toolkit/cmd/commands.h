@@ -23,5 +23,7 @@ enum ps_status cmd_report(int argc, char **argv);
 extern const char cmd_report_usage[];
 enum ps_status cmd_isolation(int argc, char **argv);
 extern const char cmd_isolation_usage[];
+enum ps_status cmd_sobriety(int argc, char **argv);
+extern const char cmd_sobriety_usage[];
 
 #endif
