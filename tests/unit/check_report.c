@@ -14,7 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SMALL "tests/data/report/compare_small.json tests/data/report/survival_aml.json tests/data/report/retention_small.json"
+#define SMALL                                                                                                  \
+	"tests/data/report/compare_small.json tests/data/report/survival_aml.json tests/data/report/retention_small.json " \
+	"tests/data/report/isolation_small.json tests/data/report/sobriety_small.json"
+#define WAVES "tests/cli/isolation-study/expected_stdout tests/cli/sobriety-study/expected_stdout"
 #define STUDY "tests/cli/retention-study/expected_stdout"
 
 /* Run `peerstat report ARGS` from the repository root; returns its standard output (malloc'ed). */
@@ -209,12 +212,33 @@ START_TEST(study_report_structure)
 }
 END_TEST
 
+START_TEST(waves_report_structure)
+{
+	int code;
+	char *html = report(WAVES, &code);
+	ck_assert_int_eq(code, 0);
+	check_figures(html, 3); /* isolation change, abstinence, time to relapse */
+	ck_assert_uint_eq(count(html, "<path class=\"curve\""), 2);
+	/* isolation: 2 waves x 2 cohorts; abstinence: 2 waves x 2 cohorts x 2 analyses */
+	ck_assert_uint_eq(count(html, "<circle class=\"point\"") + count(html, "<rect class=\"point\""), 12);
+	ck_assert_uint_gt(check_counts(html, 11), 50);
+	ck_assert_uint_ge(check_pairs(html, 11), 8);
+	check_at_risk(html, 11);
+	check_cells(html, 11);
+	check_no_undefined(html);
+	ck_assert(strstr(html, "Isolation at 6m: peer members' scores changed by -1.38 on average") != NULL);
+	ck_assert(strstr(html, "Abstinence at 6m: 49% of peer members assessed were abstinent versus 40% of therapy only "
+			       "members; a difference was not shown") != NULL);
+	free(html);
+}
+END_TEST
+
 START_TEST(small_cells_suppressed)
 {
 	int code;
 	char *html = report(SMALL, &code);
 	ck_assert_int_eq(code, 0);
-	check_figures(html, 3);
+	check_figures(html, 6); /* survival 1, retention 2, isolation 1, sobriety 2 */
 	ck_assert_uint_gt(check_counts(html, 11), 40);
 	check_pairs(html, 11);
 	check_at_risk(html, 11);
@@ -299,6 +323,7 @@ static Suite *report_suite(void)
 	TCase *tc = tcase_create("html");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, study_report_structure);
+	tcase_add_test(tc, waves_report_structure);
 	tcase_add_test(tc, small_cells_suppressed);
 	tcase_add_test(tc, other_threshold);
 	tcase_add_test(tc, suppression_off_says_so);

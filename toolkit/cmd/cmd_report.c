@@ -1,7 +1,7 @@
 /*
  * peerstat report [--format html|md] [-o FILE] [--min-cell N] SUMMARY.json...
  *
- * Turns JSON summaries (retention, survival, compare) into a report people read: headline
+ * Turns JSON summaries (retention, isolation, sobriety, survival, compare) into a report people read: headline
  * findings in plain words, inline SVG charts, tables for every figure, data quality and
  * methods. Small counts are hidden by default (report_sdc.h, docs/report.md). Reading and
  * checking the summaries: report_load.c; the sections: report_<kind>.c; printing:
@@ -26,10 +26,10 @@ const char cmd_report_usage[] =
 	"usage: peerstat report [--format html|md] [-o FILE] [--min-cell N] SUMMARY.json...\n"
 	"\n"
 	"Write a report for readers who are not statisticians from peerstat JSON summaries\n"
-	"(retention, survival, compare; '-' reads one from standard input): headline findings in\n"
-	"plain words with their intervals and p-values, charts (inline SVG), tables for every\n"
-	"chart, data quality and methods. Counts from 1 to N-1 are hidden as <N, and figures that\n"
-	"would reveal them as * (docs/report.md).\n"
+	"(retention, isolation, sobriety, survival, compare; '-' reads one from standard input):\n"
+	"headline findings in plain words with their intervals and p-values, charts (inline SVG),\n"
+	"tables for every chart, data quality and methods. Counts from 1 to N-1 are hidden as <N,\n"
+	"and figures that would reveal them as * (docs/report.md).\n"
 	"\n"
 	"  --format html|md     one self-contained HTML page (default), or GitHub Markdown with\n"
 	"                       the charts as SVG files next to -o FILE, named after it\n"
@@ -216,8 +216,7 @@ enum ps_status cmd_report(int argc, char **argv)
 			ps_error_copy(err.file, sizeof(err.file), summaries[nsummaries - 1].display,
 				      strlen(summaries[nsummaries - 1].display));
 			st = ps_error_set(&err, PS_EDATA,
-					  "summaries of '%s' are not reported by this peerstat yet (expected retention, survival "
-					  "or compare)",
+					  "summaries of '%s' are not reported by this peerstat yet",
 					  summaries[nsummaries - 1].command);
 			ps_report_error(&common, &err);
 			goto done;

@@ -94,7 +94,7 @@ static double binary_p(const cJSON *tests, const char **name)
 	*name = use == chi ? "chi-square test" : "Fisher's exact test";
 	double adj = ps_rj_num(use, "p_value_adjusted");
 	if (isfinite(adj)) {
-		*name = use == chi ? "chi-square test, adjusted for multiple outcomes" : "Fisher's exact test, adjusted for multiple outcomes";
+		*name = use == chi ? "chi-square test, adjusted for multiple testing" : "Fisher's exact test, adjusted for multiple testing";
 		return adj;
 	}
 	return ps_rj_num(use, "p_value");
@@ -240,7 +240,7 @@ static char *estimate_ci_p(const cJSON *x, int decimals, char *buf, size_t size)
 	double padj = ps_rj_num(x, "p_value_adjusted"), pv = isfinite(padj) ? padj : ps_rj_num(x, "p_value");
 	ps_words_p(pv, p);
 	if (isfinite(pv))
-		snprintf(buf, size, "%s (%s; %s%s)", e, ci, p, isfinite(padj) ? ", adjusted for multiple outcomes" : "");
+		snprintf(buf, size, "%s (%s; %s%s)", e, ci, p, isfinite(padj) ? ", adjusted for multiple testing" : "");
 	else
 		snprintf(buf, size, "%s (%s)", e, ci);
 	return buf;

@@ -265,6 +265,13 @@ static void checkpoints(struct ps_report *r, const struct ps_sdc *sdc, const str
 		 hidden && ps_rep_suppression_note(r) ? " " : "", hidden && ps_rep_suppression_note(r) ? ps_rep_suppression_note(r) : "");
 	ps_rep_table_note(r, t, tnote);
 	/* the finding: the latest checkpoint that can be shown */
+	size_t shown = 0;
+	for (size_t i = 0; i < x->ncheckpoints; i++)
+		shown += ps_rep_binary_known(&x->checkpoint[i], sdc);
+	if (!shown)
+		ps_rep_add(r, &r->headline, PS_REP_ITEM,
+			   "Retention at the checkpoints: the comparison of %s with %s is withheld (a count below %ld).",
+			   g->words[0], g->words[1], r->min_cell);
 	for (size_t i = x->ncheckpoints; i-- > 0;) {
 		const struct ps_rep_binary *b = &x->checkpoint[i];
 		if (!ps_rep_binary_known(b, sdc))

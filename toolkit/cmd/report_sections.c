@@ -1,7 +1,7 @@
 /*
- * Which summaries the report reads and the section for each. isolation and sobriety are known
- * commands whose sections plug in here when their contracts land (docs/json.md): until then a
- * summary of theirs is refused with a clear message rather than reported half.
+ * Which summaries the report reads and the section for each: a new kind of summary plugs in
+ * here with its section function. A known command whose entry has no section (NULL) is refused
+ * with a clear message rather than reported half.
  */
 #include <stddef.h>
 #include <string.h>
@@ -14,8 +14,8 @@ static const struct {
 	ps_rep_section_fn section;
 } kinds[] = {
 	{ "retention", ps_rep_section_retention },
-	{ "isolation", NULL }, /* hook: isolation change by wave (ps_chart_ci, means with intervals) */
-	{ "sobriety", NULL },  /* hook: abstinence by wave, completers and missing-as-use (ps_chart_ci, percent) */
+	{ "isolation", ps_rep_section_isolation },
+	{ "sobriety", ps_rep_section_sobriety },
 	{ "survival", ps_rep_section_survival },
 	{ "compare", ps_rep_section_compare },
 };

@@ -22,14 +22,15 @@
 typedef void (*ps_rep_section_fn)(struct ps_report *r, const struct ps_rep_summary *s);
 
 /*
- * The section for a command, NULL when the command is known but has no section yet (isolation,
- * sobriety: their contracts are being written).
+ * The section for a command, NULL when the command is known but has no section.
  */
 ps_rep_section_fn ps_rep_section_for(const char *command);
 
 void ps_rep_section_retention(struct ps_report *r, const struct ps_rep_summary *s);
 void ps_rep_section_survival(struct ps_report *r, const struct ps_rep_summary *s);
 void ps_rep_section_compare(struct ps_report *r, const struct ps_rep_summary *s);
+void ps_rep_section_isolation(struct ps_report *r, const struct ps_rep_summary *s);
+void ps_rep_section_sobriety(struct ps_report *r, const struct ps_rep_summary *s);
 
 /* The two groups of a summary: [0] treatment, [1] control (JSON labels and words for text). */
 struct ps_rep_groups {
