@@ -114,13 +114,42 @@ static void tick_label(double t, char *buf, size_t size)
 		snprintf(buf, size, "%g", t);
 }
 
+#define LEGEND_RIGHT 700.0
+#define LEGEND_ROW 18.0
+
+/* The width a legend entry takes (a generous estimate of the text at 12px). */
+static double legend_width(const char *name)
+{
+	return 40 + 7.0 * (double)strlen(name) + 24;
+}
+
+/* Rows the legend needs from x (entries wrap before LEGEND_RIGHT). */
+static int legend_rows(double x, const char *const *names, size_t n)
+{
+	int rows = 1;
+	double at = x;
+	for (size_t s = 0; s < n; s++) {
+		if (s && at + legend_width(names[s]) > LEGEND_RIGHT) {
+			rows++;
+			at = x;
+		}
+		at += legend_width(names[s]);
+	}
+	return rows;
+}
+
 static void legend(struct ps_text_buf *b, double x, double y, const char *const *names, size_t n)
 {
+	double at = x;
 	for (size_t s = 0; s < n; s++) {
+		if (s && at + legend_width(names[s]) > LEGEND_RIGHT) {
+			y += LEGEND_ROW;
+			at = x;
+		}
 		putf(b, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"%s\" stroke-width=\"2.5\" stroke-dasharray=\"%s\"/>\n",
-		     x, y - 4, x + 28, y - 4, colour[s], dash[s]);
-		text_at(b, x + 34, y, "start", NULL, names[s]);
-		x += 40 + 7.0 * (double)strlen(names[s]) + 24;
+		     at, y - 4, at + 28, y - 4, colour[s], dash[s]);
+		text_at(b, at + 34, y, "start", NULL, names[s]);
+		at += legend_width(names[s]);
 	}
 }
 
@@ -136,9 +165,13 @@ char *ps_chart_km(int figure, const char *title, const char *desc, const struct 
 		  const char *const *at_risk, const char *note)
 {
 	struct ps_text_buf b = { 0 };
-	const double x0 = 120, x1 = 700, y0 = 44, y1 = 300;
 	if (nlines > PS_CHART_MAX_SERIES)
 		nlines = PS_CHART_MAX_SERIES;
+	const char *legend_names[PS_CHART_MAX_SERIES];
+	for (size_t l = 0; l < nlines; l++)
+		legend_names[l] = lines[l].name;
+	const double x0 = 120, x1 = 700, shift = LEGEND_ROW * (legend_rows(x0, legend_names, nlines) - 1);
+	const double y0 = 44 + shift, y1 = 300 + shift;
 	int height = (int)(y1 + 84 + 18 * (double)nlines + (note ? 24 : 0));
 	if (!(xmax > 0))
 		xmax = 1;
@@ -231,9 +264,10 @@ char *ps_chart_ci(int figure, const char *title, const char *desc, const char *c
 		  int percent, const char *ylabel, const char *note)
 {
 	struct ps_text_buf b = { 0 };
-	const double x0 = 80, x1 = 700, y0 = 44, y1 = 300;
 	if (nseries > PS_CHART_MAX_SERIES)
 		nseries = PS_CHART_MAX_SERIES;
+	const double x0 = 80, x1 = 700, shift = LEGEND_ROW * (legend_rows(x0, series, nseries) - 1);
+	const double y0 = 44 + shift, y1 = 300 + shift;
 	if (!(ymax > ymin))
 		ymax = ymin + 1;
 	int height = (int)(y1 + 50 + (note ? 22 : 0));
