@@ -240,7 +240,7 @@ static char *estimate_ci_p(const cJSON *x, int decimals, char *buf, size_t size)
 	double padj = ps_rj_num(x, "p_value_adjusted"), pv = isfinite(padj) ? padj : ps_rj_num(x, "p_value");
 	ps_words_p(pv, p);
 	if (isfinite(pv))
-		snprintf(buf, size, "%s (%s; %s%s)", e, ci, p, isfinite(padj) ? ", adjusted for multiple testing" : "");
+		ps_words_fmt(buf, size, "%s (%s; %s%s)", e, ci, p, isfinite(padj) ? ", adjusted for multiple testing" : "");
 	else
 		snprintf(buf, size, "%s (%s)", e, ci);
 	return buf;

@@ -2,6 +2,7 @@
 #include "report_words.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -114,4 +115,12 @@ const char *ps_rj_str(const cJSON *o, const char *key)
 {
 	const cJSON *v = ps_rj(o, key);
 	return v && cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+void ps_words_fmt(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
 }

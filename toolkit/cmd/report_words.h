@@ -9,6 +9,7 @@
  */
 
 #include <cjson/cJSON.h>
+#include <stddef.h>
 
 #define PS_WORDS_BUF 96
 
@@ -35,6 +36,12 @@ int ps_words_shown(double p, double conf);
 
 /* Decimals that suit a figure of this size for reading (2 below 10, 1 below 100, else 0). */
 int ps_words_decimals(double x);
+
+/*
+ * snprintf into buf (size bytes), cut when longer: for sentences assembled from pieces whose
+ * length the compiler cannot bound (the report prefers a cut sentence to an overflow).
+ */
+void ps_words_fmt(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Members of a summary: the child of o at key (NULL when missing). */
 const cJSON *ps_rj(const cJSON *o, const char *key);
