@@ -26,6 +26,8 @@ cd "$src" || exit 2
 # (the report itself has no script; this copy exists only for the measurement)
 sed 's|</body>|<script>document.body.setAttribute("data-svg-sizes", Array.from(document.querySelectorAll("svg")).map(function (s) { var r = s.getBoundingClientRect(); return Math.round(r.width) + "x" + Math.round(r.height); }).join(" "));</script></body>|' \
 	"$tmp/report.html" > "$tmp/probe.html"
+# a profile, a home and a crash directory of its own: CI may have no HOME and no /dev/shm
+export HOME="$tmp" XDG_CONFIG_HOME="$tmp/config" XDG_CACHE_HOME="$tmp/cache"
 flags="--headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run --hide-scrollbars --user-data-dir=$tmp/profile"
 # shellcheck disable=SC2086
 timeout 120 "$chromium" $flags --window-size=1000,2600 --screenshot="$tmp/report.png" "file://$tmp/report.html" \
