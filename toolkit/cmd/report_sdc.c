@@ -148,7 +148,7 @@ void ps_sdc_solve(struct ps_sdc *s)
 
 int ps_sdc_known(const struct ps_sdc *s, size_t id)
 {
-	return !s->failed && id < s->ncells && s->cells[id].state == PS_SDC_SHOWN;
+	return !s->failed && id < s->ncells && s->cells[id].state == PS_SDC_SHOWN && s->cells[id].value >= 0;
 }
 
 int ps_sdc_all_known(const struct ps_sdc *s, const size_t *ids, size_t n)
@@ -165,6 +165,8 @@ char *ps_sdc_text(const struct ps_sdc *s, size_t id, char *buf)
 		snprintf(buf, 40, "%c*%c", PS_REP_N_OPEN, PS_REP_N_CLOSE);
 	else if (s->cells[id].state == PS_SDC_SMALL)
 		snprintf(buf, 40, "%c<%ld%c", PS_REP_N_OPEN, s->min_cell, PS_REP_N_CLOSE);
+	else if (s->cells[id].value < 0) /* not in the summary */
+		snprintf(buf, 40, "n/a");
 	else if (s->cells[id].state == PS_SDC_WITHHELD)
 		snprintf(buf, 40, "%c*%c", PS_REP_N_OPEN, PS_REP_N_CLOSE);
 	else

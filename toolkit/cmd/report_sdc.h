@@ -55,7 +55,7 @@ void ps_sdc_sum(struct ps_sdc *s, size_t total, const size_t *parts, size_t npar
 /* Apply the primary and complementary rules (call once, after every cell and sum). */
 void ps_sdc_solve(struct ps_sdc *s);
 
-/* 1 when the count is printed as its value (not small, not withheld). */
+/* 1 when the count is printed as its value (not small, not withheld, present in the summary). */
 int ps_sdc_known(const struct ps_sdc *s, size_t id);
 
 /* 1 when all n counts are known. */
@@ -63,7 +63,8 @@ int ps_sdc_all_known(const struct ps_sdc *s, const size_t *ids, size_t n);
 
 /*
  * The text of a count: its value, "<N" when small, "*" when withheld, wrapped in the report's
- * count markers (report_doc.h). buf: at least 40 bytes. Returns buf.
+ * count markers (report_doc.h); "n/a" for a count missing from the summary (registered as -1).
+ * buf: at least 40 bytes. Returns buf.
  */
 char *ps_sdc_text(const struct ps_sdc *s, size_t id, char *buf);
 
