@@ -26,6 +26,8 @@ static const struct command commands[] = {
 	{ "sobriety", cmd_sobriety, cmd_sobriety_usage, "do people stay sober? abstinence and relapse over follow-up waves" },
 	{ "compare", cmd_compare, cmd_compare_usage, "t, rank and 2x2 tests, effect sizes, ANCOVA: two groups" },
 	{ "survival", cmd_survival, cmd_survival_usage, "Kaplan-Meier, log-rank and Cox: time to an event, two groups" },
+	{ "report", cmd_report, cmd_report_usage, "a report people read (HTML or Markdown) from JSON summaries" },
+	{ "run", cmd_run, cmd_run_usage, "the whole job: validate, participants, retention, isolation, sobriety, report" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

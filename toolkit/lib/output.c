@@ -60,6 +60,20 @@ enum ps_status ps_output_open(struct ps_output *out, const char *path, struct ps
 		ps_output_abort(out);
 		return ps_error_set(err, PS_ECANTCREAT, "cannot create %s: %s", path, strerror(e));
 	}
+	/*
+	 * mkstemp makes the file private (0600); the result gets the mode a shell redirection
+	 * would give it: the target's own mode when it exists, else 0666 less the umask.
+	 */
+	struct stat target_st;
+	mode_t mode;
+	if (stat(target, &target_st) == 0) {
+		mode = target_st.st_mode & 07777;
+	} else {
+		mode_t mask = umask(0);
+		umask(mask);
+		mode = 0666 & ~mask;
+	}
+	(void)fchmod(fd, mode); /* best effort: a file system without modes keeps what it has */
 	out->fp = fdopen(fd, "w");
 	if (!out->fp) {
 		int e = errno;

@@ -1,0 +1,173 @@
+/* Reading and checking summaries; see report_load.h. */
+#include "report_load.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "peerstat/json.h"
+
+/* The whole stream into a malloc'ed, NUL-terminated buffer. */
+static enum ps_status slurp(FILE *fp, char **text, size_t *len, struct ps_error *err)
+{
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap);
+	if (!buf)
+		return ps_error_set(err, PS_ENOMEM, "out of memory");
+	for (;;) {
+		if (cap - n < 2) {
+			char *b = realloc(buf, cap * 2);
+			if (!b) {
+				free(buf);
+				return ps_error_set(err, PS_ENOMEM, "out of memory");
+			}
+			buf = b;
+			cap *= 2;
+		}
+		size_t got = fread(buf + n, 1, cap - n - 1, fp);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(fp)) {
+		int e = errno;
+		free(buf);
+		return ps_error_set(err, PS_EIO, "read error: %s", strerror(e));
+	}
+	buf[n] = '\0';
+	*text = buf;
+	*len = n;
+	return PS_OK;
+}
+
+/* Line and column (1-based, in bytes) of offset in text. */
+static void locate(const char *text, size_t offset, struct ps_error *err)
+{
+	unsigned long line = 1, col = 1;
+	for (size_t i = 0; i < offset; i++) {
+		if (text[i] == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+	}
+	err->line = line;
+	err->column = col;
+}
+
+/*
+ * Does the text end inside the document (an open string, object or array)? cJSON reports where
+ * it gave up, which for a cut-off file is often well before the end: this tells the two apart.
+ */
+static int ends_early(const char *text, size_t len)
+{
+	int in_string = 0, escape = 0;
+	long depth = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+		if (in_string) {
+			if (escape)
+				escape = 0;
+			else if (c == '\\')
+				escape = 1;
+			else if (c == '"')
+				in_string = 0;
+		} else if (c == '"') {
+			in_string = 1;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			if (--depth < 0)
+				return 0;
+		}
+	}
+	return in_string || depth > 0;
+}
+
+static enum ps_status check_summary(struct ps_rep_summary *out, struct ps_error *err)
+{
+	const cJSON *root = out->root;
+	const cJSON *first = cJSON_IsObject(root) ? root->child : NULL;
+	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(root, "peerstat");
+	if (!cJSON_IsObject(root) || !first || !cJSON_IsObject(meta) || first != meta)
+		return ps_error_set(err, PS_EDATA,
+				    "not a peerstat summary (expected a JSON object whose first member is \"peerstat\")");
+	const cJSON *command = cJSON_GetObjectItemCaseSensitive(meta, "command");
+	const cJSON *contract = cJSON_GetObjectItemCaseSensitive(meta, "contract");
+	if (!cJSON_IsString(command) || !cJSON_IsNumber(contract))
+		return ps_error_set(err, PS_EDATA,
+				    "not a peerstat summary (\"peerstat\" needs \"command\" and \"contract\")");
+	out->command = command->valuestring;
+	if (!ps_rep_command_known(out->command))
+		return ps_error_set(err, PS_EDATA,
+				    "a summary of '%.40s' cannot be reported (expected retention, survival, compare, isolation or "
+				    "sobriety)",
+				    out->command);
+	if (contract->valuedouble != PS_JSON_CONTRACT) {
+		char num[32];
+		ps_format_double(contract->valuedouble, num);
+		return ps_error_set(err, PS_EDATA,
+				    "contract version %s of '%s' is not supported (expected contract %d; made by another "
+				    "peerstat version)",
+				    num, out->command, PS_JSON_CONTRACT);
+	}
+	return PS_OK;
+}
+
+enum ps_status ps_rep_load(const char *path, struct ps_rep_summary *out, struct ps_error *err)
+{
+	FILE *fp;
+	char *text = NULL;
+	size_t len = 0;
+	memset(out, 0, sizeof(*out));
+	enum ps_status st = ps_open_input(path, &fp, &out->display, err);
+	if (st != PS_OK)
+		return st;
+	ps_error_copy(err->file, sizeof(err->file), out->display, strlen(out->display));
+	st = slurp(fp, &text, &len, err);
+	if (fp != stdin)
+		fclose(fp);
+	if (st != PS_OK)
+		return st;
+	const char *end = NULL;
+	if (memchr(text, '\0', len)) {
+		size_t at = strlen(text);
+		locate(text, at, err);
+		st = ps_error_set(err, PS_EDATA, "not a JSON text (a NUL byte)");
+		goto done;
+	}
+	/* the length counts the final NUL: cJSON checks for it to refuse text after the document */
+	out->root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
+	if (!out->root) {
+		/* cJSON leaves end unset on failure; its global error pointer says where */
+		const char *where = cJSON_GetErrorPtr();
+		size_t at = where && where >= text && where <= text + len ? (size_t)(where - text) : len;
+		if (len == 0 || strspn(text, " \t\r\n") == len) {
+			st = ps_error_set(err, PS_EDATA, "empty input (expected a peerstat JSON summary)");
+		} else if (ends_early(text, len)) {
+			locate(text, len, err);
+			st = ps_error_set(err, PS_EDATA,
+					  "truncated JSON: the text ends before the document is complete (was the file cut off?)");
+		} else {
+			locate(text, at, err);
+			st = ps_error_set(err, PS_EDATA, "invalid JSON (expected a peerstat JSON summary)");
+		}
+		goto done;
+	}
+	st = check_summary(out, err);
+done:
+	free(text);
+	if (st != PS_OK)
+		ps_rep_summary_release(out);
+	return st;
+}
+
+void ps_rep_summary_release(struct ps_rep_summary *s)
+{
+	cJSON_Delete(s->root);
+	s->root = NULL;
+	s->command = NULL;
+}
