@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "peerstat/bytes.h"
 #include "peerstat/dayset.h"
 #include "peerstat/strmap.h"
 
@@ -177,6 +178,27 @@ START_TEST(dayset_union_and_first_common)
 }
 END_TEST
 
+/* ps_same_bytes against memcmp: every length to 40, a difference at every position. */
+START_TEST(same_bytes_is_memcmp)
+{
+	char a[48], b[48];
+	int wrong = 0;
+	for (size_t n = 0; n <= 40; n++) {
+		for (size_t i = 0; i < sizeof(a); i++)
+			a[i] = b[i] = (char)('a' + i % 26);
+		wrong |= !ps_same_bytes(a, b, n);
+		for (size_t at = 0; at < n; at++) {
+			b[at] ^= 0x20;
+			wrong |= ps_same_bytes(a, b, n) != (memcmp(a, b, n) == 0);
+			b[at] ^= 0x20;
+		}
+		b[n] ^= 0x20; /* a difference just past the end does not count */
+		wrong |= !ps_same_bytes(a, b, n);
+	}
+	ck_assert(!wrong);
+}
+END_TEST
+
 static Suite *collections_suite(void)
 {
 	Suite *s = suite_create("collections");
@@ -185,6 +207,7 @@ static Suite *collections_suite(void)
 	tcase_add_test(tc, dayset_finds_duplicates_over_any_span);
 	tcase_add_test(tc, dayset_union_and_first_common);
 	tcase_add_test(tc, dayset_shuffled_schedule_stays_inline);
+	tcase_add_test(tc, same_bytes_is_memcmp);
 	suite_add_tcase(s, tc);
 	return s;
 }

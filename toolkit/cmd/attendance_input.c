@@ -136,10 +136,11 @@ static void lookahead(void *ctx, const char *next, size_t len)
 	}
 	if (!s)
 		return;
-	const char *e = s;
-	while (e < end && *e != (char)p->delimiter && *e != '\n' && *e != '\r')
-		e++;
-	ps_strmap_prefetch(&p->roster.ids, s, (size_t)(e - s));
+	/* ids are short: a longer field, or the last one on the line, is not worth the search */
+	size_t room = (size_t)(end - s) < 64 ? (size_t)(end - s) : 64;
+	const char *e = memchr(s, p->delimiter, room);
+	if (e)
+		ps_strmap_prefetch(&p->roster.ids, s, (size_t)(e - s));
 }
 
 static void part_init(struct part *p, const struct ps_attendance *a, const struct ps_common *common)

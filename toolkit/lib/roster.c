@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "peerstat/bytes.h"
 #include "peerstat/parse.h"
 
 /* ps_parse_date's range: 0001-01-01 and 9999-12-31 as days since 1970-01-01. */
@@ -108,7 +109,7 @@ static enum ps_status reject(struct ps_roster *r, struct ps_error *err, enum ps_
 /* Whether label (s, len) is the key at index: one compare, no hashing, for every row's check. */
 static int same_key(const struct ps_strmap *map, size_t index, const char *s, size_t len)
 {
-	return ps_strmap_key_len(map, index) == len && memcmp(ps_strmap_key(map, index), s, len) == 0;
+	return ps_strmap_key_len(map, index) == len && ps_same_bytes(ps_strmap_key(map, index), s, len);
 }
 
 static const char *site_name(const struct ps_roster *r, int32_t site)

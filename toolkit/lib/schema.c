@@ -1,6 +1,8 @@
 /* Columns by role and typed cells; see include/peerstat/schema.h. */
 #include "peerstat/schema.h"
 
+#include "peerstat/bytes.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -114,7 +116,7 @@ static int memo_find(const struct ps_date_memo *memo, const char *s, size_t len,
 	if (len == 0 || len > PS_DATE_MEMO_KEY)
 		return 0;
 	size_t k = memo_slot(s, len);
-	if (memo->len[k] != len || memcmp(memo->key[k], s, len) != 0)
+	if (memo->len[k] != len || !ps_same_bytes(memo->key[k], s, len))
 		return 0;
 	*day = memo->day[k];
 	return 1;

@@ -1,6 +1,8 @@
 /* String interning map; see include/peerstat/strmap.h. */
 #include "peerstat/strmap.h"
 
+#include "peerstat/bytes.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,7 +56,7 @@ static size_t probe(const struct ps_strmap *map, const char *s, size_t len, uint
 		if ((uint32_t)(slot >> 32) != h)
 			continue;
 		size_t k = (size_t)(uint32_t)slot - 1;
-		if (ps_strmap_key_len(map, k) == len && memcmp(map->keys[k], s, len) == 0) {
+		if (ps_strmap_key_len(map, k) == len && ps_same_bytes(map->keys[k], s, len)) {
 			*found = 1;
 			return i;
 		}
@@ -63,7 +65,7 @@ static size_t probe(const struct ps_strmap *map, const char *s, size_t len, uint
 
 static int is_last(const struct ps_strmap *map, const char *s, size_t len)
 {
-	return map->has_last && ps_strmap_key_len(map, map->last) == len && memcmp(map->keys[map->last], s, len) == 0;
+	return map->has_last && ps_strmap_key_len(map, map->last) == len && ps_same_bytes(map->keys[map->last], s, len);
 }
 
 int ps_strmap_find(struct ps_strmap *map, const char *s, size_t len, size_t *index)
