@@ -14,6 +14,16 @@
 #   isolation_numeric.csv  numeric wave labels 0, 3, 6, 12 (baseline = the smallest), rows of a
 #                          participant shuffled, UCLA-20 range
 #   isolation_order.csv    labels intake, 3m, 1y that do not sort naturally (--wave-order)
+#   outcomes_redcap_blank.csv  (shared with sobriety) a REDCap longitudinal export: record_id,
+#                          redcap_event_name (baseline_arm_1, month_3_arm_1, month_6_arm_1),
+#                          cohort and site only on the baseline event's row, dropout, a follow-up
+#                          row before its baseline row, a third cohort (waitlist) with blank
+#                          follow-ups, two participants whose rows never name a cohort
+#
+# Cohort rule (docs/schema.md, outcomes kind): a blank cohort takes the one the participant's
+# other rows name; participants never named are left out (input.participants_without_cohort,
+# their rows input.groups_left_out.missing_group: written for the inputs with a blank cohort);
+# blank rows of a participant of an ignored cohort count as that cohort's (other_groups).
 #
 # Nothing of peerstat's output is read: the wave rules of docs/methods.md ("Isolation") are
 # implemented again here, in R, from their description:
@@ -78,6 +88,7 @@ parse_args <- function(args) {
 		       "--id" = o$id <- v,
 		       "--cohort" = , "--group" = o$cohort <- v,
 		       "--wave" = o$wave <- v,
+		       "--assessed-on" = o$date <- v,
 		       "--baseline" = o$baseline <- v,
 		       "--followup" = o$followup <- split(v),
 		       "--wave-order" = o$order <- split(v),
@@ -99,6 +110,18 @@ parse_args <- function(args) {
 	if (is.null(o$range) && !is.null(o$instrument))
 		o$range <- instruments[[o$instrument]]
 	o
+}
+
+# Cohort and site are participant-level facts (docs/schema.md, outcomes kind): a blank (an NA
+# token) takes the one value that the participant's other rows name, in any row order; two
+# different named values would be a data error (none in these inputs); NA when no row names one.
+fill_by_participant <- function(id, x, na_tokens) {
+	x[x %in% na_tokens] <- NA
+	named <- !is.na(x)
+	if (!any(named))
+		return(rep(NA_character_, length(x)))
+	per <- tapply(x[named], id[named], function(v) { u <- unique(v); stopifnot(length(u) == 1); u })
+	unname(as.character(per[id]))
 }
 
 natural_key <- function(s) {
@@ -167,9 +190,12 @@ run_case <- function(name, args) {
 	na_tokens <- o$na
 	raw <- read.csv(file.path("tests", o$file), colClasses = "character", na.strings = character(0),
 			check.names = FALSE)
+	blank <- raw[[o$cohort]] %in% na_tokens
+	raw[[o$cohort]] <- fill_by_participant(raw[[o$id]], raw[[o$cohort]], na_tokens)
 	coh <- raw[[o$cohort]]
 	keep <- coh %in% c(o$treatment, o$control)
-	stopifnot(o$ignore || all(keep))
+	unnamed <- is.na(coh)
+	stopifnot(o$ignore || all(keep | unnamed))
 	d <- raw[keep, ]
 	id <- d[[o$id]]; wave <- d[[o$wave]]
 	sc <- d[[o$score]]
@@ -185,8 +211,12 @@ run_case <- function(name, args) {
 	put("input.rows", nrow(raw))
 	put("input.rejected_rows", 0)
 	put("input.participants", length(unique(id)))
-	put("input.participants_other_cohorts", length(unique(raw[[o$id]][!keep])))
-	put("input.groups_left_out.other_groups", sum(!keep))
+	put("input.participants_other_cohorts", length(unique(raw[[o$id]][!keep & !unnamed])))
+	put("input.groups_left_out.other_groups", sum(!keep & !unnamed))
+	if (any(blank)) {
+		put("input.participants_without_cohort", length(unique(raw[[o$id]][unnamed])))
+		put("input.groups_left_out.missing_group", sum(unnamed))
+	}
 	put("input.waves.length", length(w$order))
 	for (k in seq_along(w$order))
 		put(sprintf("input.waves.%d.rows", k - 1), sum(wave == w$order[k]))

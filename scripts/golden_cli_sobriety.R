@@ -30,6 +30,12 @@
 #                          with an abstinence value, 0 when none; time in days from the baseline
 #                          assessed_on when the input has dates, else waves after the baseline;
 #                          survfit / survdiff / coxph / cox.zph as scripts/golden_cli_retention.R
+# Cohort and site (docs/schema.md, outcomes kind): a blank takes the value the participant's
+# other rows name (REDCap fills them only on the baseline event's row); participants never
+# named are left out (input.participants_without_cohort, their rows
+# input.groups_left_out.missing_group: written for the inputs with a blank cohort). The
+# REDCap-shaped tests/data/cli/outcomes_redcap_blank.csv is hand-made and committed (shared with
+# scripts/golden_cli_isolation.R, described there), not written here.
 suppressPackageStartupMessages(library(survival))
 suppressPackageStartupMessages(library(effectsize))  # the sanity check in golden_cli_common.R
 
@@ -260,6 +266,18 @@ natural_less <- function(a, b) {
 	}
 	length(ta) < length(tb)
 }
+# Cohort and site are participant-level facts (docs/schema.md, outcomes kind): a blank (an NA
+# token) takes the one value that the participant's other rows name, in any row order; two
+# different named values would be a data error (none in these inputs); NA when no row names one.
+fill_by_participant <- function(id, x, na_tokens) {
+	x[x %in% na_tokens] <- NA
+	named <- !is.na(x)
+	if (!any(named))
+		return(rep(NA_character_, length(x)))
+	per <- tapply(x[named], id[named], function(v) { u <- unique(v); stopifnot(length(u) == 1); u })
+	unname(as.character(per[id]))
+}
+
 natural_sort <- function(x) {
 	for (i in seq_along(x)[-1]) {
 		j <- i
@@ -442,11 +460,20 @@ run_case <- function(name, args) {
 			date = as.Date(na_to(col("date"))), abst = as_flag(col("abstinent")),
 			used = as.integer(na_to(col("days_used"))))
 	stopifnot(all(d$used >= 0 & d$used <= o$window, na.rm = TRUE))
-	other <- !(d$cohort %in% c(o$treatment, o$control))
+	blank <- d$cohort %in% na_tokens
+	d$cohort <- fill_by_participant(d$id, d$cohort, na_tokens)
+	d$site <- fill_by_participant(d$id, d$site, na_tokens)
+	unnamed <- is.na(d$cohort)
+	other <- !unnamed & !(d$cohort %in% c(o$treatment, o$control))
 	stopifnot(o$ignore || !any(other))
 	all_rows <- nrow(d)
 	other_people <- length(unique(d$id[other]))
-	d <- d[!other, ]
+	if (any(blank)) {
+		put("input.participants_without_cohort", length(unique(d$id[unnamed])))
+		put("input.groups_left_out.missing_group", sum(unnamed))
+		put("input.groups_left_out.other_groups", sum(other))
+	}
+	d <- d[!other & !unnamed, ]
 	stopifnot(!anyDuplicated(d[, c("id", "wave")]))
 
 	# waves: the order, the baseline, the follow-ups

@@ -2,7 +2,9 @@
  * Unit tests for the outcomes (long format) reader shared by `isolation` and `sobriety`
  * (toolkit/cmd/waves_input.c): wave order, the baseline rule, the follow-ups, REDCap names, and
  * each rule across rows (two cohorts, two sites, a duplicate participant-wave, a wave not in
- * --wave-order, a follow-up dated before the baseline), under --on-error stop and skip. The
+ * --wave-order, a follow-up dated before the baseline), under --on-error stop and skip, and
+ * blank cohorts and sites (REDCap's baseline-only fields) filled from the participant's other
+ * rows in any order, with the participants never named and those of ignored cohorts. The
  * expected orders, lines and messages are worked out by hand from the small inputs below.
  *
  * The reader lives in the command layer (it reports on stderr), so its two source files are
@@ -212,7 +214,7 @@ START_TEST(rules_across_rows)
 			   "A,peer,north,baseline,7\n"
 			   "A,therapy_only,north,3m,5\n"   /* line 3: two cohorts */
 			   "A,peer,south,3m,5\n"           /* line 4: two sites */
-			   "A,peer,,6m,5\n"                /* line 5: site missing after north */
+			   "A,peer,,6m,5\n"                /* line 5: site blank: north (not an error) */
 			   "A,peer,north,3m,4\n"
 			   "A,peer,north,3m,3\n"           /* line 7: duplicate wave */
 			   "B,waitlist,north,baseline,3\n"
@@ -224,23 +226,24 @@ START_TEST(rules_across_rows)
 	release(&f);
 	ck_assert_int_eq(read_text(&f, text, 1, opts, args, 1), PS_OK);
 	const struct ps_rejects *r = &f.w.rejects;
-	ck_assert_uint_eq(r->rejected_rows, 6);
-	static const unsigned long lines[] = { 3, 4, 5, 7, 9, 10 };
-	static const unsigned long columns[] = { 2, 3, 3, 4, 2, 5 };
-	for (size_t i = 0; i < 6; i++) {
+	ck_assert_uint_eq(r->rejected_rows, 5);
+	static const unsigned long lines[] = { 3, 4, 7, 9, 10 };
+	static const unsigned long columns[] = { 2, 3, 4, 2, 5 };
+	for (size_t i = 0; i < 5; i++) {
 		ck_assert_uint_eq(r->errors[i].line, lines[i]);
 		ck_assert_uint_eq(r->errors[i].column, columns[i]);
 	}
 	ck_assert_str_eq(r->errors[0].message, "participant is already listed under cohort 'peer'");
 	ck_assert_str_eq(r->errors[0].value, "therapy_only");
 	ck_assert_str_eq(r->errors[1].message, "participant is already listed under site 'north'");
-	ck_assert_str_eq(r->errors[3].message, "participant already has a row for wave '3m'");
-	ck_assert_str_eq(r->errors[4].message, "participant is already listed under cohort 'waitlist'");
-	ck_assert_str_eq(r->errors[5].message, "value out of range");
+	ck_assert_str_eq(r->errors[2].message, "participant already has a row for wave '3m'");
+	ck_assert_str_eq(r->errors[3].message, "participant is already listed under cohort 'waitlist'");
+	ck_assert_str_eq(r->errors[4].message, "value out of range");
 	ck_assert_uint_eq(f.w.nparticipants, 1);
 	ck_assert_uint_eq(f.w.other_participants, 1);
 	ck_assert_uint_eq(f.w.groups.other_rows, 1);
 	ck_assert_double_eq(score(&f.w, "A", "3m"), 4);
+	ck_assert_double_eq(score(&f.w, "A", "6m"), 5);
 	release(&f);
 }
 END_TEST
@@ -333,6 +336,223 @@ START_TEST(dates_in_order_and_screening)
 }
 END_TEST
 
+/* The participant's site index and group, by id. */
+static size_t participant(struct ps_waves *w, const char *id)
+{
+	size_t p;
+	ck_assert(ps_strmap_find(&w->ids, id, strlen(id), &p));
+	ck_assert_uint_lt(p, w->nparticipants);
+	return p;
+}
+
+static const char *site_of(struct ps_waves *w, const char *id)
+{
+	size_t p = participant(w, id);
+	return w->site[p] == SIZE_MAX ? "(none)" : ps_strmap_key(&w->sites, w->site[p]);
+}
+
+static int present(struct ps_waves *w, const char *id, const char *label)
+{
+	size_t k;
+	ck_assert(ps_strmap_find(&w->labels, label, strlen(label), &k));
+	return w->present[ps_waves_cell(w, participant(w, id), k)];
+}
+
+/*
+ * REDCap longitudinal shape: cohort and site only on the baseline event's row. A blank takes the
+ * participant's value whether the naming row comes before or after it; nothing is left out.
+ */
+START_TEST(blank_cohort_and_site_any_order)
+{
+	struct fixture f;
+	const char *text = "record_id,redcap_event_name,cohort,site,score\n"
+			   "1,month_3_arm_1,,,4\n"                 /* line 2: before 1's naming row */
+			   "1,baseline_arm_1,peer,north,5\n"
+			   "1,month_6_arm_1,,,3\n"                 /* after it */
+			   "2,baseline_arm_1,therapy_only,south,8\n"
+			   "2,month_6_arm_1,NA,NA,7\n"             /* NA tokens are blanks too */
+			   "3,month_3_arm_1,,,6\n"
+			   "3,month_6_arm_1,therapy_only,,6\n"     /* named on a follow-up, no site anywhere */
+			   "4,baseline_arm_1,,east,5\n"            /* site on the blank-cohort row */
+			   "4,month_3_arm_1,peer,,5\n";
+	static const int opts[] = { PS_OPT_WAVES_ID, PS_OPT_WAVES_WAVE };
+	static const char *const args[] = { "record_id", "redcap_event_name" };
+	ck_assert_int_eq(read_text(&f, text, 0, opts, args, 2), PS_OK);
+	ck_assert_uint_eq(f.w.rejects.rejected_rows, 0);
+	ck_assert_uint_eq(f.w.rows, 9);
+	ck_assert_uint_eq(f.w.nparticipants, 4);
+	ck_assert_uint_eq(f.w.unnamed_participants, 0);
+	ck_assert_uint_eq(f.w.groups.missing_rows, 0);
+	/* dense indices in order of first row */
+	ck_assert_uint_eq(participant(&f.w, "1"), 0);
+	ck_assert_uint_eq(participant(&f.w, "4"), 3);
+	ck_assert_int_eq(f.w.group[participant(&f.w, "1")], PS_GROUP_TREATMENT);
+	ck_assert_int_eq(f.w.group[participant(&f.w, "2")], PS_GROUP_CONTROL);
+	ck_assert_int_eq(f.w.group[participant(&f.w, "3")], PS_GROUP_CONTROL);
+	ck_assert_int_eq(f.w.group[participant(&f.w, "4")], PS_GROUP_TREATMENT);
+	ck_assert_str_eq(site_of(&f.w, "1"), "north");
+	ck_assert_str_eq(site_of(&f.w, "2"), "south");
+	ck_assert_str_eq(site_of(&f.w, "3"), "(none)");
+	ck_assert_str_eq(site_of(&f.w, "4"), "east");
+	ck_assert_double_eq(score(&f.w, "1", "month_3_arm_1"), 4);
+	ck_assert_double_eq(score(&f.w, "1", "month_6_arm_1"), 3);
+	ck_assert_double_eq(score(&f.w, "2", "month_6_arm_1"), 7);
+	ck_assert_double_eq(score(&f.w, "3", "month_3_arm_1"), 6);
+	ck_assert_int_eq(present(&f.w, "3", "baseline_arm_1"), 0);
+	ck_assert_str_eq(ps_strmap_key(&f.w.labels, f.w.baseline), "baseline_arm_1");
+	ck_assert_uint_eq(f.w.nfollowups, 2);
+	ck_assert_str_eq(followup_at(&f.w, 0), "month_3_arm_1");
+	ck_assert_uint_eq(f.w.wave_rows[f.w.baseline], 3);
+	ck_assert_uint_eq(f.w.line[ps_waves_cell(&f.w, participant(&f.w, "1"), f.w.baseline)], 3);
+	release(&f);
+}
+END_TEST
+
+/*
+ * A conflict is two named values that differ, at the later of the two rows, however many blank
+ * rows lie between; the blank rows stay with the first value.
+ */
+START_TEST(blank_conflicts)
+{
+	struct fixture f;
+	const char *text = "participant_id,cohort,site,wave,score\n"
+			   "A,,,3m,5\n"
+			   "A,peer,north,baseline,7\n"
+			   "A,,,6m,4\n"
+			   "A,therapy_only,,12m,4\n"     /* line 5: a second cohort after blanks */
+			   "B,,south,baseline,6\n"
+			   "B,,,3m,6\n"
+			   "B,therapy_only,north,6m,5\n" /* line 8: a second site after blanks */
+			   "B,,,12m,5\n"
+			   "C,,,baseline,5\n"
+			   "C,,,baseline,6\n";            /* line 11: a duplicate wave, cohort not yet known */
+	ck_assert_int_eq(read_text(&f, text, 0, NULL, NULL, 0), PS_EDATA);   /* at line 5 (stderr) */
+	release(&f);
+	ck_assert_int_eq(read_text(&f, text, 1, NULL, NULL, 0), PS_OK);
+	const struct ps_rejects *r = &f.w.rejects;
+	ck_assert_uint_eq(r->rejected_rows, 3);
+	ck_assert_uint_eq(r->errors[0].line, 5);
+	ck_assert_uint_eq(r->errors[0].column, 2);
+	ck_assert_str_eq(r->errors[0].message, "participant is already listed under cohort 'peer'");
+	ck_assert_str_eq(r->errors[0].value, "therapy_only");
+	ck_assert_uint_eq(r->errors[1].line, 8);
+	ck_assert_uint_eq(r->errors[1].column, 3);
+	ck_assert_str_eq(r->errors[1].message, "participant is already listed under site 'south'");
+	ck_assert_str_eq(r->errors[1].value, "north");
+	ck_assert_uint_eq(r->errors[2].line, 11);
+	ck_assert_str_eq(r->errors[2].message, "participant already has a row for wave 'baseline'");
+	/* A: peer, the 12m row gone; B: never named once its only naming row was rejected */
+	ck_assert_uint_eq(f.w.nparticipants, 1);
+	ck_assert_int_eq(f.w.group[participant(&f.w, "A")], PS_GROUP_TREATMENT);
+	ck_assert_str_eq(site_of(&f.w, "A"), "north");
+	ck_assert_double_eq(score(&f.w, "A", "6m"), 4);
+	ck_assert_uint_eq(f.w.unnamed_participants, 2);
+	ck_assert_uint_eq(f.w.groups.missing_rows, 4);   /* B's three rows left, C's one */
+	ck_assert_uint_eq(f.w.rows, 7);
+	ck_assert_uint_eq(f.w.nwaves, 3);                  /* 12m: only the rejected row and B's */
+	release(&f);
+}
+END_TEST
+
+/* A participant whose rows never name a cohort is left out and counted, with their waves. */
+START_TEST(never_named)
+{
+	struct fixture f;
+	const char *text = "participant_id,cohort,wave,score\n"
+			   "Z,,baseline,5\n"
+			   "A,peer,baseline,7\n"
+			   "Z,NA,3m,4\n"
+			   "Z,,screening,4\n"           /* a wave only Z has: not a wave of the analysis */
+			   "B,therapy_only,baseline,6\n"
+			   "A,,3m,5\n"
+			   "B,,3m,6\n";
+	ck_assert_int_eq(read_text(&f, text, 0, NULL, NULL, 0), PS_OK);
+	ck_assert_uint_eq(f.w.rejects.rejected_rows, 0);
+	ck_assert_uint_eq(f.w.rows, 7);
+	ck_assert_uint_eq(f.w.nparticipants, 2);
+	size_t z;
+	ck_assert(!ps_strmap_find(&f.w.ids, "Z", 1, &z));
+	ck_assert_uint_eq(participant(&f.w, "A"), 0);
+	ck_assert_uint_eq(participant(&f.w, "B"), 1);
+	ck_assert_uint_eq(f.w.unnamed_participants, 1);
+	ck_assert_uint_eq(f.w.groups.missing_rows, 3);
+	ck_assert_uint_eq(f.w.groups.other_rows, 0);
+	ck_assert_uint_eq(f.w.nwaves, 2);
+	ck_assert(!ps_strmap_find(&f.w.labels, "screening", 9, &z));
+	ck_assert_uint_eq(f.w.wave_rows[f.w.baseline], 2);
+	ck_assert_double_eq(score(&f.w, "B", "3m"), 6);
+	ck_assert_uint_eq(f.w.line[ps_waves_cell(&f.w, participant(&f.w, "B"), f.w.followups[0])], 8);
+	release(&f);
+	/* nobody named at all: no rows of the two cohorts */
+	ck_assert_int_eq(read_text(&f, "participant_id,cohort,wave,score\nZ,,baseline,5\n", 0, NULL, NULL, 0), PS_EDATA);
+	ck_assert_uint_eq(f.w.unnamed_participants, 1);
+	release(&f);
+}
+END_TEST
+
+/*
+ * --ignore-other-groups: a participant of another cohort stays left out, their blank rows too
+ * (counted as that cohort's rows), whether the blanks come before or after the naming row.
+ * Without the option the naming row is the error, as before.
+ */
+START_TEST(ignored_cohort_with_blanks)
+{
+	struct fixture f;
+	const char *text = "participant_id,cohort,site,wave,score\n"
+			   "W,,north,baseline,5\n"
+			   "A,peer,north,baseline,7\n"
+			   "W,,south,followup_only_w,4\n"  /* blank cohort, not yet known: site rule applies */
+			   "W,waitlist,,3m,4\n"            /* line 5: W named: an ignored cohort */
+			   "W,,east,6m,4\n"                /* known to be ignored: no site rule */
+			   "A,,,3m,5\n"
+			   "W,peer,,12m,4\n"               /* line 8: a second cohort */
+			   "V,waitlist,,baseline,3\n"
+			   "V,,,3m,3\n";
+	static const int opts[] = { PS_OPT_WAVES_IGNORE_OTHER };
+	static const char *const args[] = { NULL };
+	ck_assert_int_eq(read_text(&f, text, 1, opts, args, 1), PS_OK);
+	const struct ps_rejects *r = &f.w.rejects;
+	ck_assert_uint_eq(r->rejected_rows, 2);
+	ck_assert_uint_eq(r->errors[0].line, 4);
+	ck_assert_str_eq(r->errors[0].message, "participant is already listed under site 'north'");
+	ck_assert_uint_eq(r->errors[1].line, 8);
+	ck_assert_str_eq(r->errors[1].message, "participant is already listed under cohort 'waitlist'");
+	ck_assert_uint_eq(f.w.nparticipants, 1);
+	ck_assert_uint_eq(f.w.other_participants, 2);
+	ck_assert_uint_eq(f.w.unnamed_participants, 0);
+	ck_assert_uint_eq(f.w.groups.other_rows, 5);     /* W: lines 2, 5, 6; V: 9, 10 */
+	ck_assert_uint_eq(f.w.groups.missing_rows, 0);
+	ck_assert_uint_eq(f.w.rows, 7);
+	ck_assert_uint_eq(f.w.nwaves, 2);                /* baseline and 3m: W's waves are not */
+	ck_assert_double_eq(score(&f.w, "A", "3m"), 5);
+	release(&f);
+	/* without --ignore-other-groups: W's naming row is the error */
+	ck_assert_int_eq(read_text(&f, text, 0, NULL, NULL, 0), PS_EDATA);   /* line 4's site (stderr) */
+	release(&f);
+	ck_assert_int_eq(read_text(&f, text, 1, NULL, NULL, 0), PS_OK);
+	ck_assert_uint_eq(f.w.rejects.errors[1].line, 5);
+	ck_assert_str_eq(f.w.rejects.errors[1].value, "waitlist");
+	ck_assert_uint_eq(f.w.rejects.errors[1].column, 2);
+	/* W's line 6 is a site conflict (W is not known to be of another cohort: its naming row
+	 * was rejected); W's peer row (line 8) then names W, with its blank row 2; V's naming
+	 * row 9 is rejected, so V's blank row 10 is never named */
+	ck_assert_uint_eq(f.w.rejects.rejected_rows, 4);
+	ck_assert_uint_eq(f.w.rejects.errors[2].line, 6);
+	ck_assert_str_eq(f.w.rejects.errors[2].message, "participant is already listed under site 'north'");
+	ck_assert_uint_eq(f.w.rejects.errors[3].line, 9);
+	ck_assert_uint_eq(f.w.nparticipants, 2);
+	ck_assert_uint_eq(participant(&f.w, "W"), 0);
+	ck_assert_int_eq(f.w.group[0], PS_GROUP_TREATMENT);
+	ck_assert_str_eq(site_of(&f.w, "W"), "north");
+	ck_assert_double_eq(score(&f.w, "W", "12m"), 4);
+	ck_assert_double_eq(score(&f.w, "W", "baseline"), 5);
+	ck_assert_uint_eq(f.w.unnamed_participants, 1);
+	ck_assert_uint_eq(f.w.groups.missing_rows, 1);
+	ck_assert_uint_eq(f.w.other_participants, 0);
+	release(&f);
+}
+END_TEST
+
 static Suite *waves_suite(void)
 {
 	Suite *s = suite_create("waves");
@@ -346,6 +566,10 @@ static Suite *waves_suite(void)
 	tcase_add_test(tc, followup_before_baseline);
 	tcase_add_test(tc, missing_baseline_label);
 	tcase_add_test(tc, dates_in_order_and_screening);
+	tcase_add_test(tc, blank_cohort_and_site_any_order);
+	tcase_add_test(tc, blank_conflicts);
+	tcase_add_test(tc, never_named);
+	tcase_add_test(tc, ignored_cohort_with_blanks);
 	suite_add_tcase(s, tc);
 	return s;
 }

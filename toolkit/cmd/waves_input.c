@@ -9,7 +9,8 @@ const char ps_waves_options_help[] =
 	"Outcomes columns and waves (docs/schema.md, kind outcomes; docs/methods.md, wave rules):\n"
 	"  --id COL             participant id (participant_id; REDCap: record_id)\n"
 	"  --cohort COL         cohort (cohort)\n"
-	"  --site COL           site (site, optional)\n"
+	"  --site COL           site (site, optional); a blank cohort or site takes the\n"
+	"                       participant's from their other rows (REDCap: baseline only)\n"
 	"  --wave COL           assessment wave (wave; REDCap: redcap_event_name)\n"
 	"  --assessed-on COL    assessment date (assessed_on, optional)\n"
 	"  --baseline LABEL     the baseline wave (default: 'baseline', else the one label starting\n"
@@ -24,7 +25,8 @@ const char ps_waves_options_help[] =
 
 static const struct ps_field_spec default_fixed[PS_WAVES_NFIXED] = {
 	[PS_WAVES_ID] = { "participant id", "participant_id", "--id", PS_TYPE_ID, 1, 1, 1, 0 },
-	[PS_WAVES_COHORT] = { "cohort", "cohort", "--cohort", PS_TYPE_LABEL, 1, 1, 1, 0 },
+	/* a blank cohort or site takes the participant's from their other rows (finish_rows) */
+	[PS_WAVES_COHORT] = { "cohort", "cohort", "--cohort", PS_TYPE_LABEL, 1, 0, 1, 0 },
 	[PS_WAVES_SITE] = { "site", "site", "--site", PS_TYPE_LABEL, 0, 0, 1, 0 },
 	[PS_WAVES_WAVE] = { "assessment wave", "wave", "--wave", PS_TYPE_LABEL, 1, 1, 1, 0 },
 	[PS_WAVES_DATE] = { "assessment date", "assessed_on", "--assessed-on", PS_TYPE_DATE, 0, 0, 1, 0 },
@@ -100,13 +102,15 @@ enum ps_status ps_waves_option(const struct ps_common *common, struct ps_waves *
 	return PS_OK;
 }
 
-/* One accepted row, kept until the labels and the baseline are known. */
+/* One accepted row, kept until the cohorts, the labels and the baseline are known. */
 struct record {
-	uint32_t participant;
-	uint32_t label;
+	uint32_t participant;   /* while reading: index in ctx.all; after finish_rows: dense index */
+	uint32_t label;         /* while reading: index in ctx.labels; after finish_rows: in w->labels */
 	int32_t day;
 	unsigned long line;
 };
+
+#define NONE UINT32_MAX   /* no cohort (or site) named yet */
 
 struct ctx {
 	struct ps_waves *w;
@@ -116,14 +120,21 @@ struct ctx {
 	long index[PS_WAVES_NFIXED + PS_WAVES_MAX_VALUES];
 	size_t nspecs;
 	const char *const *header;
-	/* per participant of the two groups */
-	uint64_t *seen;                 /* bit per wave label */
-	size_t seen_cap, group_cap, site_cap;
-	/* participants of other cohorts: their cohort, for the two-cohorts rule */
-	struct ps_strmap other_ids, cohorts;
-	uint32_t *other_cohort;
-	size_t other_cap;
-	/* the rows */
+	/*
+	 * Every participant seen (any cohort, or none named yet), in order of first accepted row:
+	 * the cohort and site are participant-level facts, and a row may leave them blank, so a
+	 * participant's cohort is known only once a row names it (possibly after blank rows).
+	 */
+	struct ps_strmap all;
+	uint32_t *cohort;               /* [participant]: index into cohorts, NONE until named */
+	uint32_t *site;                 /* [participant]: index into w->sites, NONE until named */
+	uint64_t *seen;                 /* [participant]: bit per label (index into labels) */
+	size_t cohort_cap, site_cap, seen_cap;
+	struct ps_strmap cohorts;       /* every cohort label named (the two groups included) */
+	int *cohort_group;              /* [cohort]: PS_GROUP_TREATMENT, _CONTROL or _NONE (ignored) */
+	size_t cohort_group_cap;
+	struct ps_strmap labels;        /* wave labels of rows kept while reading */
+	/* the rows kept: of the two groups and of participants not yet named */
 	struct record *rec;
 	double *rec_values;
 	size_t nrec, rec_cap, vcap;
@@ -172,33 +183,49 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size)
 	return q;
 }
 
-/* The cohort rule for a participant of another cohort (left out under --ignore-other-groups). */
-static enum ps_status other_row(struct ctx *c, const struct ps_row *row, const struct ps_value *v, struct ps_error *err)
+/* The cohort label named by a row, interned: its index, and whether it is one of the two groups. */
+static enum ps_status name_cohort(struct ctx *c, const struct ps_value *v, int g, size_t *cohort, struct ps_error *err)
 {
-	struct ps_waves *w = c->w;
-	size_t p, cohort;
-	if (ps_strmap_find(&w->ids, v[PS_WAVES_ID].s, v[PS_WAVES_ID].len, &p))
-		return row_rule(c, row, err, PS_WAVES_COHORT, 1, "participant is already listed under cohort '%s'",
-				w->groups.label[w->group[p]]);
 	int added;
-	if (ps_strmap_intern(&c->cohorts, v[PS_WAVES_COHORT].s, v[PS_WAVES_COHORT].len, &cohort, NULL) != 0 ||
-	    ps_strmap_intern(&c->other_ids, v[PS_WAVES_ID].s, v[PS_WAVES_ID].len, &p, &added) != 0)
+	if (ps_strmap_intern(&c->cohorts, v->s, v->len, cohort, &added) != 0)
 		return ps_error_set(err, PS_ENOMEM, "out of memory");
 	if (added) {
-		uint32_t *q = grow(c->other_cohort, &c->other_cap, p + 1, sizeof(*c->other_cohort));
+		int *q = grow(c->cohort_group, &c->cohort_group_cap, *cohort + 1, sizeof(*q));
 		if (!q)
 			return ps_error_set(err, PS_ENOMEM, "out of memory");
-		c->other_cohort = q;
-		c->other_cohort[p] = (uint32_t)cohort;
-		w->other_participants++;
-	} else if (c->other_cohort[p] != cohort) {
-		return row_rule(c, row, err, PS_WAVES_COHORT, 1, "participant is already listed under cohort '%s'",
-				ps_strmap_key(&c->cohorts, c->other_cohort[p]));
+		c->cohort_group = q;
+		c->cohort_group[*cohort] = g;
 	}
-	w->groups.other_rows++;
 	return PS_OK;
 }
 
+/* A new participant (not yet named, no site, no wave): its index in all. */
+static enum ps_status add_participant(struct ctx *c, const struct ps_value *id, size_t *p, struct ps_error *err)
+{
+	if (ps_strmap_intern(&c->all, id->s, id->len, p, NULL) != 0)
+		return ps_error_set(err, PS_ENOMEM, "out of memory");
+	uint32_t *cohort = grow(c->cohort, &c->cohort_cap, *p + 1, sizeof(*c->cohort));
+	if (cohort)
+		c->cohort = cohort;
+	uint32_t *site = cohort ? grow(c->site, &c->site_cap, *p + 1, sizeof(*c->site)) : NULL;
+	if (site)
+		c->site = site;
+	uint64_t *seen = site ? grow(c->seen, &c->seen_cap, *p + 1, sizeof(*c->seen)) : NULL;
+	if (!seen)
+		return ps_error_set(err, PS_ENOMEM, "out of memory");
+	c->seen = seen;
+	c->cohort[*p] = NONE;
+	c->site[*p] = NONE;
+	c->seen[*p] = 0;
+	return PS_OK;
+}
+
+/*
+ * A row: the cohort rule on every row (a conflict is two named cohorts that differ; a blank
+ * takes the participant's cohort). Rows of a participant known to be of an ignored cohort are
+ * counted and dropped; the others (the two groups, and participants not named yet) get the site
+ * and wave rules and are kept until finish_rows sorts them out.
+ */
 static enum ps_status on_row(void *vctx, const struct ps_row *row, struct ps_error *err)
 {
 	struct ctx *c = vctx;
@@ -226,66 +253,59 @@ static enum ps_status on_row(void *vctx, const struct ps_row *row, struct ps_err
 		}
 	}
 	enum ps_status st;
-	int g = ps_groups_classify(&w->groups, c->cells.na, v[PS_WAVES_COHORT].s, v[PS_WAVES_COHORT].len, &st, err);
-	if (st != PS_OK) {
-		err->column = (unsigned long)c->index[PS_WAVES_COHORT] + 1;
-		return ps_reject_row(&w->rejects, err, w->display, row->line);
+	const struct ps_value *id = &v[PS_WAVES_ID], *coh = &v[PS_WAVES_COHORT], *sv = &v[PS_WAVES_SITE];
+	size_t cohort = NONE;
+	if (!coh->missing) {
+		int g = ps_groups_classify(&w->groups, c->cells.na, coh->s, coh->len, &st, err);
+		if (st != PS_OK) {
+			err->column = (unsigned long)c->index[PS_WAVES_COHORT] + 1;
+			return ps_reject_row(&w->rejects, err, w->display, row->line);
+		}
+		/* ps_groups_classify counted a row of another cohort: the rows left out are counted
+		 * here and in finish_rows, once the participant's cohort is known */
+		if (g == PS_GROUP_NONE)
+			w->groups.other_rows--;
+		if ((st = name_cohort(c, coh, g, &cohort, err)) != PS_OK)
+			return st;
 	}
-	if (g == PS_GROUP_NONE) {
-		/* another cohort under --ignore-other-groups: ps_groups_classify counted the row, and
-		 * other_row counts it again after its own checks, so undo the first count */
-		w->groups.other_rows--;
-		return other_row(c, row, v, err);
+	size_t p;
+	int known = ps_strmap_find(&c->all, id->s, id->len, &p);
+	size_t had = known ? c->cohort[p] : NONE;
+	if (cohort != NONE && had != NONE && had != cohort)
+		return row_rule(c, row, err, PS_WAVES_COHORT, 1, "participant is already listed under cohort '%s'",
+				ps_strmap_key(&c->cohorts, had));
+	size_t is = cohort != NONE ? cohort : had;   /* the row's cohort, its own or the participant's */
+	if (is != NONE && c->cohort_group[is] == PS_GROUP_NONE) {
+		/* an ignored cohort (--ignore-other-groups): only the cohort rule applies */
+		if (!known && (st = add_participant(c, id, &p, err)) != PS_OK)
+			return st;
+		c->cohort[p] = (uint32_t)is;
+		w->groups.other_rows++;
+		return PS_OK;
 	}
-	size_t p, site = SIZE_MAX, label;
-	int known = ps_strmap_find(&w->ids, v[PS_WAVES_ID].s, v[PS_WAVES_ID].len, &p);
-	if (!known) {
-		size_t q;
-		if (ps_strmap_find(&c->other_ids, v[PS_WAVES_ID].s, v[PS_WAVES_ID].len, &q))
-			return row_rule(c, row, err, PS_WAVES_COHORT, 1, "participant is already listed under cohort '%s'",
-					ps_strmap_key(&c->cohorts, c->other_cohort[q]));
-	}
-	int have_site = !v[PS_WAVES_SITE].missing &&
-			ps_strmap_find(&w->sites, v[PS_WAVES_SITE].s, v[PS_WAVES_SITE].len, &site);
-	if (known) {
-		if (w->group[p] != g)
-			return row_rule(c, row, err, PS_WAVES_COHORT, 1, "participant is already listed under cohort '%s'",
-					w->groups.label[w->group[p]]);
-		int had_site = w->site[p] != SIZE_MAX;
-		if (had_site != !v[PS_WAVES_SITE].missing || (had_site && (!have_site || w->site[p] != site)))
-			return row_rule(c, row, err, PS_WAVES_SITE, 1, "participant is already listed under site '%s'",
-					had_site ? ps_strmap_key(&w->sites, w->site[p]) : "(missing)");
-	}
-	int have_label = ps_strmap_find(&w->labels, wave->s, wave->len, &label);
-	if (!have_label && w->labels.count >= PS_WAVES_MAX_WAVES)
+	size_t site = NONE, label;
+	if (known && !sv->missing && c->site[p] != NONE &&
+	    (!ps_strmap_find(&w->sites, sv->s, sv->len, &site) || site != c->site[p]))
+		return row_rule(c, row, err, PS_WAVES_SITE, 1, "participant is already listed under site '%s'",
+				ps_strmap_key(&w->sites, c->site[p]));
+	int have_label = ps_strmap_find(&c->labels, wave->s, wave->len, &label);
+	if (!have_label && c->labels.count >= PS_WAVES_MAX_WAVES)
 		return row_rule(c, row, err, PS_WAVES_WAVE, 1, "more than 64 distinct wave labels%s", "");
 	if (known && have_label && (c->seen[p] >> label & 1))
 		return row_rule(c, row, err, PS_WAVES_WAVE, 1, "participant already has a row for wave '%s'",
-				ps_strmap_key(&w->labels, label));
+				ps_strmap_key(&c->labels, label));
 
 	/* the row is good: keep it */
-	if (ps_strmap_intern(&w->labels, wave->s, wave->len, &label, NULL) != 0)
+	if (ps_strmap_intern(&c->labels, wave->s, wave->len, &label, NULL) != 0)
 		return ps_error_set(err, PS_ENOMEM, "out of memory");
-	if (!v[PS_WAVES_SITE].missing && ps_strmap_intern(&w->sites, v[PS_WAVES_SITE].s, v[PS_WAVES_SITE].len, &site, NULL) != 0)
+	if (!sv->missing && ps_strmap_intern(&w->sites, sv->s, sv->len, &site, NULL) != 0)
 		return ps_error_set(err, PS_ENOMEM, "out of memory");
-	if (!known) {
-		if (ps_strmap_intern(&w->ids, v[PS_WAVES_ID].s, v[PS_WAVES_ID].len, &p, NULL) != 0)
-			return ps_error_set(err, PS_ENOMEM, "out of memory");
-		uint64_t *seen = grow(c->seen, &c->seen_cap, p + 1, sizeof(*c->seen));
-		if (seen)
-			c->seen = seen;
-		int *group = seen ? grow(w->group, &c->group_cap, p + 1, sizeof(*w->group)) : NULL;
-		if (group)
-			w->group = group;
-		size_t *sites = group ? grow(w->site, &c->site_cap, p + 1, sizeof(*w->site)) : NULL;
-		if (!sites)
-			return ps_error_set(err, PS_ENOMEM, "out of memory");
-		w->site = sites;
-		c->seen[p] = 0;
-		w->group[p] = g;
-		w->site[p] = v[PS_WAVES_SITE].missing ? SIZE_MAX : site;
-		w->nparticipants = p + 1;
-	}
+	if (!known && (st = add_participant(c, id, &p, err)) != PS_OK)
+		return st;
+	if (c->cohort[p] == NONE && cohort != NONE)
+		c->cohort[p] = (uint32_t)cohort;
+	if (c->site[p] == NONE && !sv->missing)
+		c->site[p] = (uint32_t)site;
 	c->seen[p] |= (uint64_t)1 << label;
 	struct record *rec = grow(c->rec, &c->rec_cap, c->nrec + 1, sizeof(*c->rec));
 	if (rec)
@@ -305,7 +325,90 @@ static enum ps_status on_row(void *vctx, const struct ps_row *row, struct ps_err
 		c->rec_values[c->nrec * w->nvalues + k] = x->missing ? NAN : x->d;
 	}
 	c->nrec++;
-	w->wave_rows[label]++;
+	return PS_OK;
+}
+
+/*
+ * After reading: every participant's cohort is known (or never named). The participants of the
+ * two groups get dense indices in order of first row, with their group and site; the rows kept
+ * of other participants are dropped and counted (an ignored cohort's in groups.other_rows,
+ * never named in groups.missing_rows); the wave labels of the rows left are interned into
+ * w->labels in order of first row, and the records renumbered to both.
+ */
+static enum ps_status finish_rows(struct ps_waves *w, struct ctx *c, struct ps_error *err)
+{
+	size_t n = c->all.count;
+	uint32_t *dense = malloc((n ? n : 1) * sizeof(*dense));
+	if (!dense)
+		return ps_error_set(err, PS_ENOMEM, "out of memory");
+	size_t kept = 0;
+	for (size_t q = 0; q < n; q++) {
+		uint32_t k = c->cohort[q];
+		int in = k != NONE && c->cohort_group[k] != PS_GROUP_NONE;
+		dense[q] = in ? (uint32_t)kept++ : NONE;
+		if (k == NONE)
+			w->unnamed_participants++;
+		else if (!in)
+			w->other_participants++;
+	}
+	w->group = malloc((kept ? kept : 1) * sizeof(*w->group));
+	w->site = malloc((kept ? kept : 1) * sizeof(*w->site));
+	if (!w->group || !w->site) {
+		free(dense);
+		return ps_error_set(err, PS_ENOMEM, "out of memory");
+	}
+	if (kept == n) {
+		/* the usual case: everyone is of the two groups, the map is the result as it is */
+		ps_strmap_release(&w->ids);
+		w->ids = c->all;
+		ps_strmap_init(&c->all);
+	}
+	for (size_t q = 0; q < n; q++) {
+		if (dense[q] == NONE)
+			continue;
+		size_t p = dense[q];
+		if (kept != n && ps_strmap_intern_hashed(&w->ids, ps_strmap_key(&c->all, q), c->all.key_lens[q],
+							 c->all.hashes[q], &p, NULL) != 0) {
+			free(dense);
+			return ps_error_set(err, PS_ENOMEM, "out of memory");
+		}
+		w->group[p] = c->cohort_group[c->cohort[q]];
+		w->site[p] = c->site[q] == NONE ? SIZE_MAX : c->site[q];
+	}
+	w->nparticipants = kept;
+	/* the records, in row order: keep those of the two groups, renumbered */
+	uint32_t relabel[PS_WAVES_MAX_WAVES];
+	for (size_t k = 0; k < PS_WAVES_MAX_WAVES; k++)
+		relabel[k] = NONE;
+	size_t nv = w->nvalues, m = 0;
+	for (size_t i = 0; i < c->nrec; i++) {
+		struct record r = c->rec[i];
+		uint32_t d = dense[r.participant];
+		if (d == NONE) {
+			if (c->cohort[r.participant] == NONE)
+				w->groups.missing_rows++;
+			else
+				w->groups.other_rows++;
+			continue;
+		}
+		if (relabel[r.label] == NONE) {
+			size_t l;
+			const char *key = ps_strmap_key(&c->labels, r.label);
+			if (ps_strmap_intern(&w->labels, key, strlen(key), &l, NULL) != 0) {
+				free(dense);
+				return ps_error_set(err, PS_ENOMEM, "out of memory");
+			}
+			relabel[r.label] = (uint32_t)l;
+		}
+		r.participant = d;
+		r.label = relabel[r.label];
+		w->wave_rows[r.label]++;
+		if (m != i && nv)
+			memmove(&c->rec_values[m * nv], &c->rec_values[i * nv], nv * sizeof(double));
+		c->rec[m++] = r;
+	}
+	c->nrec = m;
+	free(dense);
 	return PS_OK;
 }
 
@@ -604,8 +707,9 @@ enum ps_status ps_waves_read(struct ps_waves *w, const struct ps_common *common,
 	c.nspecs = PS_WAVES_NFIXED + w->nvalues;
 	memcpy(c.specs, w->fixed, sizeof(w->fixed));
 	memcpy(c.specs + PS_WAVES_NFIXED, w->value, w->nvalues * sizeof(*w->value));
-	ps_strmap_init(&c.other_ids);
+	ps_strmap_init(&c.all);
 	ps_strmap_init(&c.cohorts);
+	ps_strmap_init(&c.labels);
 	if (w->order_labels) {
 		size_t len = (size_t)snprintf(c.order_expected, sizeof(c.order_expected), "one of ");
 		for (size_t i = 0; i < w->norder_labels && len < sizeof(c.order_expected); i++)
@@ -629,19 +733,26 @@ enum ps_status ps_waves_read(struct ps_waves *w, const struct ps_common *common,
 		w->value_index[k] = c.index[PS_WAVES_NFIXED + k];
 	if (st != PS_OK)
 		goto done;
-	w->nwaves = w->labels.count;
-	if ((st = resolve_waves(w, &err)) != PS_OK || (st = build_table(w, &c, &err)) != PS_OK) {
+	if ((st = finish_rows(w, &c, &err)) == PS_OK) {
+		w->nwaves = w->labels.count;
+		if ((st = resolve_waves(w, &err)) == PS_OK)
+			st = build_table(w, &c, &err);
+	}
+	if (st != PS_OK) {
 		if (st == PS_ENOMEM && !err.message[0])
 			ps_error_set(&err, PS_ENOMEM, "out of memory");
 		ps_report_error(common, &err);
 	}
 done:
+	free(c.cohort);
+	free(c.site);
 	free(c.seen);
-	free(c.other_cohort);
+	free(c.cohort_group);
 	free(c.rec);
 	free(c.rec_values);
-	ps_strmap_release(&c.other_ids);
+	ps_strmap_release(&c.all);
 	ps_strmap_release(&c.cohorts);
+	ps_strmap_release(&c.labels);
 	return st;
 }
 
@@ -652,7 +763,21 @@ void ps_waves_json_input(const struct ps_waves *w, struct ps_doc *doc, cJSON *in
 	ps_json_int(doc, input, "blank_lines", (int64_t)w->blank_lines);
 	ps_json_int(doc, input, "participants", (int64_t)w->nparticipants);
 	ps_json_int(doc, input, "participants_other_cohorts", (int64_t)w->other_participants);
+	ps_json_int(doc, input, "participants_without_cohort", (int64_t)w->unnamed_participants);
 	ps_groups_json(doc, input, &w->groups);
+	if (w->unnamed_participants) {
+		/* a full path: the command's own warning prefix is kept as it was */
+		char where[sizeof(doc->where)], message[200];
+		memcpy(where, doc->where, sizeof(where));
+		doc->where[0] = '\0';
+		snprintf(message, sizeof(message),
+			 "%lu participant%s (%lu row%s) with no cohort on any row: left out (a cohort given on one row of a "
+			 "participant counts for all their rows)",
+			 w->unnamed_participants, w->unnamed_participants == 1 ? "" : "s", w->groups.missing_rows,
+			 w->groups.missing_rows == 1 ? "" : "s");
+		ps_doc_warn(doc, "input.participants_without_cohort", message);
+		memcpy(doc->where, where, sizeof(where));
+	}
 	ps_json_string(doc, input, "baseline", w->baseline != SIZE_MAX ? ps_strmap_key(&w->labels, w->baseline) : NULL);
 	ps_json_string(doc, input, "baseline_rule", w->baseline_rule);
 	ps_json_string(doc, input, "wave_order_rule", w->order_rule);

@@ -10,7 +10,7 @@
  * --wave, --assessed-on), the wave options (--baseline, --followup, --wave-order), the groups
  * (--treatment/--control/--ignore-other-groups over the cohort column) and the checks across
  * rows, each a data error at its line (or counted and skipped under --on-error skip):
- *   - a participant under two cohorts or two sites;
+ *   - a participant under two cohorts or two sites (two named values that differ: see below);
  *   - a second row of a participant for the same wave;
  *   - a wave label not in --wave-order (when given);
  *   - a follow-up (a wave after the baseline in wave order) dated before that participant's
@@ -21,11 +21,19 @@
  * month_12_arm_1; numerically when every label is a number: -1 < 0 < 2.5 < 10). Baseline:
  * --baseline, else the label `baseline`, else the one label that starts with `baseline_`
  * (REDCap's `baseline_arm_1`), else the smallest label when every label is a number. Follow-up
- * waves: --followup (put in wave order), else every wave after the baseline in wave order. A
- * participant's cohort is checked on every row, other cohorts' rows included (so a participant
- * under `peer` and an ignored cohort is an error); the site only within the two groups (a
- * missing site is a value of its own, as in `validate`). Memory grows with participants x waves
- * (rows are kept until the end, since labels and the baseline are known only then).
+ * waves: --followup (put in wave order), else every wave after the baseline in wave order.
+ * Cohort and site are participant-level facts: a row may leave them blank (REDCap longitudinal
+ * exports fill non-repeating fields such as the arm only on the baseline event's row), and a
+ * blank takes the value that the participant's other rows name, whatever the row order. A
+ * conflict is two named values that differ, reported at the later of the two rows. The cohort is
+ * checked on every row, other cohorts' rows included (so a participant under `peer` and an
+ * ignored cohort is an error); the site, and the one-row-per-wave rule, on the rows of the two
+ * groups and of participants not yet named (a participant already known to be of an ignored
+ * cohort gets only the cohort rule). A participant whose rows never name a cohort is left out:
+ * their rows are counted in groups.missing_rows, the participants in unnamed_participants; the
+ * blank rows of a participant of an ignored cohort are that cohort's (groups.other_rows). Memory
+ * grows with rows and participants x waves (rows are kept until the end, since cohorts, labels
+ * and the baseline are known only then).
  */
 
 #include "common.h"
@@ -99,6 +107,8 @@ struct ps_waves {
 	unsigned long rows;             /* rows accepted (other groups' rows included) */
 	unsigned long blank_lines;
 	unsigned long other_participants;   /* participants of other cohorts (--ignore-other-groups) */
+	unsigned long unnamed_participants; /* participants whose rows never name a cohort (left out;
+					     * their rows are groups.missing_rows) */
 	const char *display;            /* the input's name in messages */
 };
 
