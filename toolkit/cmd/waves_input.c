@@ -367,8 +367,8 @@ static enum ps_status finish_rows(struct ps_waves *w, struct ctx *c, struct ps_e
 		if (dense[q] == NONE)
 			continue;
 		size_t p = dense[q];
-		if (kept != n && ps_strmap_intern_hashed(&w->ids, ps_strmap_key(&c->all, q), c->all.key_lens[q],
-							 c->all.hashes[q], &p, NULL) != 0) {
+		if (kept != n && ps_strmap_intern_hashed(&w->ids, ps_strmap_key(&c->all, q), ps_strmap_key_len(&c->all, q),
+							 ps_strmap_hash_of(&c->all, q), &p, NULL) != 0) {
 			free(dense);
 			return ps_error_set(err, PS_ENOMEM, "out of memory");
 		}
