@@ -95,7 +95,27 @@ static enum ps_status on_row(void *ctx, const struct ps_row *row, struct ps_erro
 			v[k].missing = 1;
 			continue;
 		}
-		if (ps_cell_parse(&p->a->specs[k], &p->cells, row->fields[c], row->lens[c], (size_t)c, &v[k], err) != PS_OK)
+		const struct ps_field_spec *spec = &p->a->specs[k];
+		const char *s = row->fields[c];
+		size_t len = row->lens[c];
+		/*
+		 * The usual cell without the general parser: an id or label that is not a missing
+		 * token, a 0/1 flag. Anything else (a missing value, a word, a bad cell) goes through
+		 * ps_cell_parse, which decides exactly as before.
+		 */
+		if ((spec->type == PS_TYPE_ID || spec->type == PS_TYPE_LABEL) && !ps_na_set_has(p->cells.na, s, len)) {
+			v[k].missing = 0;
+			v[k].s = s;
+			v[k].len = len;
+			continue;
+		}
+		if (spec->type == PS_TYPE_BOOL && len == 1 && (s[0] == '0' || s[0] == '1') &&
+		    !ps_na_set_has(p->cells.na, s, len)) {
+			v[k].missing = 0;
+			v[k].i = s[0] == '1';
+			continue;
+		}
+		if (ps_cell_parse(spec, &p->cells, s, len, (size_t)c, &v[k], err) != PS_OK)
 			return ps_reject_row(&p->rejects, err, p->a->display, row->line);
 	}
 	int attended = p->index[PS_ATT_ATTENDED] < 0 ? 1 : (int)v[PS_ATT_ATTENDED].i;
