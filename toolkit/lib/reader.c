@@ -431,7 +431,7 @@ static size_t fast_line(struct ps_reader *r, const char *buf, size_t len)
 		limit = SEGMENT_MAX;
 	if (limit > r->options.max_field_bytes + 2)
 		limit = r->options.max_field_bytes + 2; /* content, '\r', '\n': no field can be too long */
-	if (!grow((void **)&r->bytes, &r->bytes_cap, limit + 1, 1))
+	if (!grow((void **)&r->bytes, &r->bytes_cap, limit + 17, 1)) /* a block may be stored past the end */
 		return 0;
 	const unsigned char *in = (const unsigned char *)buf;
 	char *out = r->bytes;
@@ -449,13 +449,16 @@ static size_t fast_line(struct ps_reader *r, const char *buf, size_t len)
 #endif
 	for (;;) {
 #ifdef __SSE2__
-		if (i + 16 <= limit) {
+		/* a block may reach past the line (not past the bytes at hand): the newline stops it */
+		if (i + 16 <= len) {
 			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(in + i));
 			unsigned delims = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, delimiter));
 			unsigned stop = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmplt_epi8(v, space)));
 			stop &= ~delims; /* a tab delimiter is below 0x20 */
 			_mm_storeu_si128((__m128i *)(void *)(out + i), v);
 			unsigned upto = stop ? (unsigned)__builtin_ctz(stop) : 16;
+			if (i + upto >= limit)
+				return 0; /* no newline close enough */
 			if (upto < 16)
 				delims &= (1u << upto) - 1;
 			for (; delims; delims &= delims - 1)
