@@ -34,18 +34,22 @@ const char cmd_run_usage[] =
 	"Options passed to the steps:\n"
 	"  --as-of DATE          participants, retention: the extract date\n"
 	"  --instrument NAME     isolation: the score's instrument (range check)\n"
+	"  --wave COL            outcomes: the wave column (REDCap: redcap_event_name)\n"
+	"  --baseline LABEL      isolation, sobriety: the baseline wave\n"
+	"  --wave-order L1,L2,.. isolation, sobriety: the order of wave labels\n"
 	"  --min-cell N          report: small-cell threshold (default 11; 0 turns it off)\n"
 	"  --date-format F       every step: iso (default), mdy or dmy\n"
 	"  --delimiter C         every step\n"
 	"  --na LIST             every step\n";
 
 enum { OPT_ATTENDANCE = 1, OPT_OUTCOMES, OPT_OUT, OPT_AS_OF, OPT_INSTRUMENT, OPT_MIN_CELL, OPT_DATE_FORMAT,
-       OPT_DELIMITER, OPT_NA, OPT_HELP };
+       OPT_DELIMITER, OPT_NA, OPT_WAVE, OPT_BASELINE, OPT_WAVE_ORDER, OPT_HELP };
 
 /* The options each step gets, and where the step's output goes. */
 struct run_plan {
 	const char *attendance, *outcomes, *out;
 	const char *as_of, *instrument, *min_cell, *date_format, *delimiter, *na;
+	const char *wave, *baseline, *wave_order;
 	char tmp[PATH_MAX];        /* the directory being filled */
 };
 
@@ -164,6 +168,7 @@ static enum ps_status run_steps(struct run_plan *p)
 		case 1:
 			opt(&b, "--kind", "outcomes");
 			opt(&b, "--on-error", "stop");
+			opt(&b, "--wave", p->wave);
 			opt(&b, "-o", out_path(&b, p, "validate-outcomes.json"));
 			arg(&b, p->outcomes);
 			break;
@@ -180,10 +185,16 @@ static enum ps_status run_steps(struct run_plan *p)
 			break;
 		case 4:
 			opt(&b, "--instrument", p->instrument);
+			opt(&b, "--wave", p->wave);
+			opt(&b, "--baseline", p->baseline);
+			opt(&b, "--wave-order", p->wave_order);
 			opt(&b, "-o", out_path(&b, p, "isolation.json"));
 			arg(&b, p->outcomes);
 			break;
 		case 5:
+			opt(&b, "--wave", p->wave);
+			opt(&b, "--baseline", p->baseline);
+			opt(&b, "--wave-order", p->wave_order);
 			opt(&b, "-o", out_path(&b, p, "sobriety.json"));
 			arg(&b, p->outcomes);
 			break;
@@ -231,6 +242,9 @@ enum ps_status cmd_run(int argc, char **argv)
 		{ "date-format", required_argument, NULL, OPT_DATE_FORMAT },
 		{ "delimiter", required_argument, NULL, OPT_DELIMITER },
 		{ "na", required_argument, NULL, OPT_NA },
+		{ "wave", required_argument, NULL, OPT_WAVE },
+		{ "baseline", required_argument, NULL, OPT_BASELINE },
+		{ "wave-order", required_argument, NULL, OPT_WAVE_ORDER },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -254,6 +268,9 @@ enum ps_status cmd_run(int argc, char **argv)
 		case OPT_DATE_FORMAT: plan.date_format = optarg; break;
 		case OPT_DELIMITER: plan.delimiter = optarg; break;
 		case OPT_NA: plan.na = optarg; break;
+		case OPT_WAVE: plan.wave = optarg; break;
+		case OPT_BASELINE: plan.baseline = optarg; break;
+		case OPT_WAVE_ORDER: plan.wave_order = optarg; break;
 		case OPT_HELP:
 		case 'h': common.help = 1; break;
 		case ':': st = ps_usage_error(&common, "option '%s' needs a value", argv[optind - 1]); break;
