@@ -39,6 +39,9 @@ void ps_strmap_release(struct ps_strmap *map);
  */
 int ps_strmap_intern(struct ps_strmap *map, const char *s, size_t len, size_t *index, int *added);
 
+/* Make room for n keys in all (no growth until then). Returns 0, or -1 when out of memory. */
+int ps_strmap_reserve(struct ps_strmap *map, size_t n);
+
 /* Find (s, len): returns 1 and sets *index when present, 0 when absent. */
 int ps_strmap_find(struct ps_strmap *map, const char *s, size_t len, size_t *index);
 

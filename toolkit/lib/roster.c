@@ -385,6 +385,20 @@ static enum ps_status merge_apply(struct ps_roster *dst, const struct ps_roster 
 	for (size_t k = 0; k < src->sites.count; k++)
 		if (site_map[k] > INT32_MAX)
 			return ps_error_set(err, PS_ENOMEM, "out of memory");
+	/* room for every new participant at once: growing step by step copied and rehashed twice */
+	size_t fresh = 0;
+	for (size_t i = 0; i < src->ids.count; i++)
+		fresh += where[i] == SIZE_MAX;
+	size_t need = dst->ids.count + fresh;
+	if (need > dst->cap) {
+		struct ps_roster_person *people = realloc(dst->people, need * sizeof(*people));
+		if (!people)
+			return ps_error_set(err, PS_ENOMEM, "out of memory");
+		dst->people = people;
+		dst->cap = need;
+	}
+	if (ps_strmap_reserve(&dst->ids, need) != 0)
+		return ps_error_set(err, PS_ENOMEM, "out of memory");
 	/* in src's participant order: new ids then get the indices one pass would give them */
 	for (size_t i = 0; i < src->ids.count; i++) {
 		const struct ps_roster_person *p = &src->people[i];

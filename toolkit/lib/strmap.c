@@ -123,6 +123,23 @@ static int rehash(struct ps_strmap *map, size_t nslots)
 	return 0;
 }
 
+int ps_strmap_reserve(struct ps_strmap *map, size_t n)
+{
+	if (n > UINT32_MAX - 2)
+		return -1;
+	if (n > map->cap) {
+		char **keys = realloc(map->keys, n * sizeof(*keys));
+		if (!keys)
+			return -1;
+		map->keys = keys;
+		map->cap = n;
+	}
+	size_t nslots = map->nslots ? map->nslots : 64;
+	while (n * 2 > nslots)
+		nslots *= 2;
+	return nslots != map->nslots ? rehash(map, nslots) : 0;
+}
+
 /* Copy the key into the arena after its length; returns the copy (NUL-terminated) or NULL. */
 static char *arena_copy(struct ps_strmap *map, const char *s, size_t len)
 {
