@@ -42,32 +42,44 @@ const char cmd_retention_usage[] =
 enum { OPT_AT = 1, OPT_STRATA, OPT_GROUP, OPT_TREATMENT, OPT_CONTROL, OPT_IGNORE_OTHER, OPT_CONF, OPT_CI, OPT_TAU, OPT_NO_CURVE };
 
 /*
- * The time-to-dropout block (Kaplan-Meier, log-rank, Cox: a third of the analysis on a large
- * roll) is built in a second thread while the checkpoints and the sessions block are built in
- * the first; the parts are then put together in document order, warnings included, so the
- * output is the one a single thread gives.
+ * The sessions block (descriptives, t tests, Mann-Whitney with the Hodges-Lehmann interval,
+ * effect sizes: the largest part of the analysis on a large roll) is built in a second thread
+ * while the checkpoints and the time-to-dropout block are built in the first. Each block is a
+ * part of its own (ps_doc_init_part), put into the document in document order, warnings
+ * included, so the output is the one a single thread gives.
  */
-struct dropout_job {
-	struct ps_surv_data *surv;
-	const struct ps_surv_settings *set;
+struct sessions_job {
+	const struct ps_cmp_context *ctx;
+	struct ps_cmp_outcome *sessions;
+	double conf;
 	struct ps_doc part;
-	struct ps_error err;
 	enum ps_status st;
 };
 
-static void *dropout_block(void *arg)
+static void *sessions_block(void *arg)
 {
-	struct dropout_job *job = arg;
+	struct sessions_job *job = arg;
 	if (ps_doc_init_part(&job->part) != 0) {
 		job->st = PS_ENOMEM;
 		return NULL;
 	}
-	cJSON *ttd = ps_json_object(&job->part, job->part.root, "time_to_dropout");
-	cJSON *ttd_options = ps_json_object(&job->part, ttd, "options");
-	ps_json_string(&job->part, ttd_options, "time", "retention_days: last attended session - enrolment, in days");
-	ps_json_string(&job->part, ttd_options, "event", "dropped_out (else censored: completed or still active)");
-	job->st = ps_surv_emit(&job->part, ttd, "time_to_dropout.", ttd_options, job->surv, job->set, &job->err);
+	cJSON *sess = ps_json_object(&job->part, job->part.root, "sessions");
+	ps_json_string(&job->part, sess, "value", "sessions_attended per participant");
+	job->st = ps_cmp_emit_continuous(&job->part, sess, "sessions.", job->ctx, job->sessions, job->conf);
 	return NULL;
+}
+
+/* The time-to-dropout block (the `survival` contract), as a part of its own. */
+static enum ps_status dropout_block(struct ps_doc *part, struct ps_surv_data *surv, const struct ps_surv_settings *set,
+				    struct ps_error *err)
+{
+	if (ps_doc_init_part(part) != 0)
+		return PS_ENOMEM;
+	cJSON *ttd = ps_json_object(part, part->root, "time_to_dropout");
+	cJSON *ttd_options = ps_json_object(part, ttd, "options");
+	ps_json_string(part, ttd_options, "time", "retention_days: last attended session - enrolment, in days");
+	ps_json_string(part, ttd_options, "event", "dropped_out (else censored: completed or still active)");
+	return ps_surv_emit(part, ttd, "time_to_dropout.", ttd_options, surv, set, err);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -189,10 +201,10 @@ enum ps_status cmd_retention(int argc, char **argv)
 	struct ps_surv_data surv;
 	struct ps_cmp_outcome sessions;
 	struct ps_participant_facts *facts = NULL;
-	struct ps_doc doc = { 0 }, sessions_part = { 0 };
-	struct dropout_job dropout = { 0 };
-	pthread_t dropout_thread;
-	int dropout_started = 0;
+	struct ps_doc doc = { 0 }, dropout_part = { 0 };
+	struct sessions_job sessions_job = { 0 };
+	pthread_t sessions_thread;
+	int sessions_started = 0;
 	double *at = NULL;
 	long nat = 0;
 	int *group = NULL;
@@ -326,13 +338,14 @@ enum ps_status cmd_retention(int argc, char **argv)
 		}
 	}
 
-	ps_error_clear(&dropout.err);
-	dropout.surv = &surv;
-	dropout.set = &set;
-	dropout_started = pthread_create(&dropout_thread, NULL, dropout_block, &dropout) == 0;
-	if (!dropout_started)
-		dropout_block(&dropout); /* no second thread to be had: the same work in this one */
-	if (ps_doc_init(&doc, "retention") != 0 || ps_doc_init_part(&sessions_part) != 0) {
+	const struct ps_cmp_context ctx = { { groups.label[0], groups.label[1] }, NULL, NULL, 0 };
+	sessions_job.ctx = &ctx;
+	sessions_job.sessions = &sessions;
+	sessions_job.conf = set.conf;
+	sessions_started = pthread_create(&sessions_thread, NULL, sessions_block, &sessions_job) == 0;
+	if (!sessions_started)
+		sessions_block(&sessions_job); /* no second thread to be had: the same work in this one */
+	if (ps_doc_init(&doc, "retention") != 0) {
 		st = PS_ENOMEM;
 		goto done;
 	}
@@ -360,34 +373,31 @@ enum ps_status cmd_retention(int argc, char **argv)
 	for (size_t k = 0; k < ncohorts; k++)
 		add_cohort(&doc, cohorts, ps_strmap_key(&att.roster.cohorts, k), facts, n, k);
 
-	const struct ps_cmp_context ctx = { { groups.label[0], groups.label[1] }, NULL, NULL, 0 };
 	cJSON *checkpoints = ps_json_array(&doc, doc.root, "checkpoints");
 	for (long i = 0; i < nat && st == PS_OK; i++)
 		st = add_checkpoint(&doc, checkpoints, (int32_t)at[i], facts, n, group, &ctx, set.conf, (size_t)i);
 	if (st != PS_OK)
 		goto done;
 
-	cJSON *sess = ps_json_object(&sessions_part, sessions_part.root, "sessions");
-	ps_json_string(&sessions_part, sess, "value", "sessions_attended per participant");
-	if ((st = ps_cmp_emit_continuous(&sessions_part, sess, "sessions.", &ctx, &sessions, set.conf)) != PS_OK)
-		goto done;
-	if (dropout_started) {
-		pthread_join(dropout_thread, NULL);
-		dropout_started = 0;
-	}
-	if ((st = dropout.st) != PS_OK) {
-		if (dropout.err.message[0])
-			ps_report_error(&common, &dropout.err);
+	if ((st = dropout_block(&dropout_part, &surv, &set, &err)) != PS_OK) {
+		if (err.message[0])
+			ps_report_error(&common, &err);
 		goto done;
 	}
-	ps_doc_adopt(&doc, doc.root, &dropout.part, "time_to_dropout");
-	ps_doc_adopt(&doc, doc.root, &sessions_part, "sessions");
+	if (sessions_started) {
+		pthread_join(sessions_thread, NULL);
+		sessions_started = 0;
+	}
+	if ((st = sessions_job.st) != PS_OK)
+		goto done;
+	ps_doc_adopt(&doc, doc.root, &dropout_part, "time_to_dropout");
+	ps_doc_adopt(&doc, doc.root, &sessions_job.part, "sessions");
 	st = ps_write_doc(&common, &doc);
 done:
-	if (dropout_started)
-		pthread_join(dropout_thread, NULL);
-	ps_doc_release(&dropout.part);
-	ps_doc_release(&sessions_part);
+	if (sessions_started)
+		pthread_join(sessions_thread, NULL);
+	ps_doc_release(&dropout_part);
+	ps_doc_release(&sessions_job.part);
 	if (st == PS_ENOMEM)
 		fprintf(stderr, "peerstat: retention: out of memory\n");
 	ps_doc_release(&doc);
