@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{ "survival", cmd_survival, cmd_survival_usage, "Kaplan-Meier, log-rank and Cox: time to an event, two groups" },
 	{ "report", cmd_report, cmd_report_usage, "a report people read (HTML or Markdown) from JSON summaries" },
 	{ "shard", cmd_shard, cmd_shard_usage, "split a CSV file into N shards by a stable hash of a column" },
+	{ "merge", cmd_merge, cmd_merge_usage, "combine partial summaries (--partial) into the whole input's result" },
 	{ "run", cmd_run, cmd_run_usage, "the whole job: validate, participants, retention, isolation, sobriety, report" },
 };
 
