@@ -27,6 +27,8 @@ static const struct command commands[] = {
 	{ "compare", cmd_compare, cmd_compare_usage, "t, rank and 2x2 tests, effect sizes, ANCOVA: two groups" },
 	{ "survival", cmd_survival, cmd_survival_usage, "Kaplan-Meier, log-rank and Cox: time to an event, two groups" },
 	{ "report", cmd_report, cmd_report_usage, "a report people read (HTML or Markdown) from JSON summaries" },
+	{ "shard", cmd_shard, cmd_shard_usage, "split a CSV file into N shards by a stable hash of a column" },
+	{ "merge", cmd_merge, cmd_merge_usage, "combine partial summaries (--partial) into the whole input's result" },
 	{ "run", cmd_run, cmd_run_usage, "the whole job: validate, participants, retention, isolation, sobriety, report" },
 };
 

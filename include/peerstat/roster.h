@@ -163,4 +163,35 @@ size_t ps_roster_count(const struct ps_roster *r);
 /* The latest session date so far (the default as_of), PS_ROSTER_NO_DAY when empty. */
 int32_t ps_roster_latest_day(const struct ps_roster *r);
 
+/*
+ * Partial summaries (docs/scale.md): a participant's record as one JSON array on one line,
+ *   ["KEY", "COHORT", "SITE" or null, "ENROLLED_ON" or null, "FIRST", "SCHEDULED", "ATTENDED"]
+ * KEY stands for the id (the caller passes a hash of it: partials carry no ids); dates are
+ * YYYY-MM-DD; FIRST is the first scheduled session; SCHEDULED and ATTENDED are the day sets as
+ * lowercase hex digits, digit k (from the left) holding days FIRST + 4k .. FIRST + 4k + 3 with
+ * value 1, 2, 4, 8 for the four days in order, no trailing zero digit (SCHEDULED ends with its
+ * last session) and ATTENDED a subset of SCHEDULED ("" when none attended). Everything the
+ * facts of ps_roster_finish depend on is there: counts and first/last days are those of the
+ * sets, so the record is exact and merging two of the same participant is ps_roster_merge's.
+ */
+
+/*
+ * Participant i of r as a partial line (no line end) under key (key_len bytes, need not be
+ * NUL-terminated). *line receives a malloc'ed NUL-terminated string the caller frees.
+ * Returns PS_OK or PS_ENOMEM (*line NULL then).
+ */
+enum ps_status ps_roster_person_format(const struct ps_roster *r, size_t i, const char *key, size_t key_len,
+				       char **line);
+
+/*
+ * Add one partial line (len bytes, need not be NUL-terminated) to r as the participant named by
+ * its KEY, through ps_roster_add day by day, so every rule of the roster holds. A KEY that r
+ * already has is PS_EDATA ("listed twice": one partial has one line per participant; merge
+ * partials with ps_roster_merge). Returns PS_OK; PS_EDATA with a message in err (no location:
+ * the caller adds file and line) for a line that is not a valid record or breaks a rule (r may
+ * then hold part of the record: give up on r); PS_ENOMEM (r is then only fit for
+ * ps_roster_release).
+ */
+enum ps_status ps_roster_person_parse(struct ps_roster *r, const char *line, size_t len, struct ps_error *err);
+
 #endif

@@ -17,6 +17,7 @@
 #include "attendance_input.h"
 #include "commands.h"
 #include "compare_engine.h"
+#include "partial.h"
 #include "survival_engine.h"
 
 const char cmd_retention_usage[] =
@@ -37,9 +38,11 @@ const char cmd_retention_usage[] =
 	"  --conf LEVEL         confidence level (default 0.95)\n"
 	"  --ci log|log-log|plain  Kaplan-Meier limits (default log)\n"
 	"  --tau DAYS           restricted-mean horizon (default: the smaller last observed time)\n"
-	"  --no-curve           leave the Kaplan-Meier curves out\n";
+	"  --no-curve           leave the Kaplan-Meier curves out\n"
+	"  --partial            write the exact per-participant aggregates of this input (a shard)\n"
+	"                       instead of the result, for `peerstat merge` (docs/scale.md)\n";
 
-enum { OPT_AT = 1, OPT_STRATA, OPT_GROUP, OPT_TREATMENT, OPT_CONTROL, OPT_IGNORE_OTHER, OPT_CONF, OPT_CI, OPT_TAU, OPT_NO_CURVE };
+enum { OPT_AT = 1, OPT_STRATA, OPT_GROUP, OPT_TREATMENT, OPT_CONTROL, OPT_IGNORE_OTHER, OPT_CONF, OPT_CI, OPT_TAU, OPT_NO_CURVE, OPT_PARTIAL };
 
 /*
  * The sessions block (descriptives, t tests, Mann-Whitney with the Hodges-Lehmann interval,
@@ -98,24 +101,25 @@ static int group_of(const struct ps_groups *groups, const char *label)
 }
 
 /* The descriptive block of one cohort. */
-static void add_cohort(struct ps_doc *doc, cJSON *cohorts, const char *label, const struct ps_participant_facts *f, size_t n,
-		       size_t cohort)
+static void add_cohort(struct ps_doc *doc, cJSON *cohorts, const char *label, const struct ps_participant_facts *facts,
+		       const size_t *order, size_t n, size_t cohort)
 {
 	unsigned long people = 0, never = 0, engaged = 0, completed = 0, dropped = 0, active = 0;
 	unsigned long long scheduled = 0, attended = 0;
 	double rate_sum = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (f[i].cohort != cohort)
+	for (size_t k = 0; k < n; k++) {
+		const struct ps_participant_facts *f = &facts[order[k]];
+		if (f->cohort != cohort)
 			continue;
 		people++;
-		never += f[i].never_attended;
-		engaged += f[i].engaged;
-		completed += f[i].completed;
-		dropped += f[i].dropped_out;
-		active += f[i].active;
-		scheduled += f[i].sessions_scheduled;
-		attended += f[i].sessions_attended;
-		rate_sum += f[i].attendance_rate;
+		never += f->never_attended;
+		engaged += f->engaged;
+		completed += f->completed;
+		dropped += f->dropped_out;
+		active += f->active;
+		scheduled += f->sessions_scheduled;
+		attended += f->sessions_attended;
+		rate_sum += f->attendance_rate; /* a floating sum: in the fixed order, so always the same */
 	}
 	ps_doc_where(doc, "cohorts.%s", label);
 	cJSON *c = ps_json_object(doc, cohorts, label);
@@ -175,7 +179,31 @@ static enum ps_status add_checkpoint(struct ps_doc *doc, cJSON *array, int32_t d
 	return ps_cmp_emit_table(doc, comparison, where, ctx, &table, not_yet, NULL, conf);
 }
 
+/*
+ * The order of the cohorts in "cohorts": the control, the treatment, then other cohorts in byte
+ * order of their labels, whatever the order of rows or shards.
+ */
+static int cohort_rank(const struct ps_groups *groups, const char *label)
+{
+	return strcmp(label, groups->label[PS_GROUP_CONTROL]) == 0 ? 0 : strcmp(label, groups->label[PS_GROUP_TREATMENT]) == 0 ? 1 : 2;
+}
+
+static const struct ps_groups *sort_groups;
+static const struct ps_strmap *sort_cohorts;
+
+static int cmp_cohort(const void *a, const void *b)
+{
+	const char *x = ps_strmap_key(sort_cohorts, *(const size_t *)a), *y = ps_strmap_key(sort_cohorts, *(const size_t *)b);
+	int rx = cohort_rank(sort_groups, x), ry = cohort_rank(sort_groups, y);
+	return rx != ry ? rx - ry : strcmp(x, y);
+}
+
 enum ps_status cmd_retention(int argc, char **argv)
+{
+	return ps_retention_main(argc, argv, NULL);
+}
+
+enum ps_status ps_retention_main(int argc, char **argv, struct ps_partial_input *pre)
 {
 	static const struct option longopts[] = {
 		{ "at", required_argument, NULL, OPT_AT },
@@ -188,6 +216,7 @@ enum ps_status cmd_retention(int argc, char **argv)
 		{ "ci", required_argument, NULL, OPT_CI },
 		{ "tau", required_argument, NULL, OPT_TAU },
 		{ "no-curve", no_argument, NULL, OPT_NO_CURVE },
+		{ "partial", no_argument, NULL, OPT_PARTIAL },
 		PS_ROSTER_LONG_OPTIONS,
 		PS_ATTENDANCE_LONG_OPTIONS,
 		PS_COMMON_LONG_OPTIONS,
@@ -208,6 +237,9 @@ enum ps_status cmd_retention(int argc, char **argv)
 	double *at = NULL;
 	long nat = 0;
 	int *group = NULL;
+	size_t *order = NULL, *cohort_order = NULL, collisions;
+	unsigned char *keep = NULL;
+	int partial = 0;
 	const char *as_of_arg = NULL, *strata = NULL;
 	size_t n = 0;
 	struct ps_error err;
@@ -222,10 +254,19 @@ enum ps_status cmd_retention(int argc, char **argv)
 	ps_attendance_init(&att);
 	ps_groups_init(&groups);
 	ps_surv_settings_init(&set);
+	if (!(keep = malloc((size_t)argc + 1))) {
+		st = PS_ENOMEM;
+		goto done;
+	}
+	memset(keep, 1, (size_t)argc + 1);
 	optind = 0;
 	opterr = 0;
-	int opt, handled;
+	int opt, handled, before = 1;
 	while (st == PS_OK && (opt = getopt_long(argc, argv, "+" PS_COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
+		/* what a partial records: the options that decide the result (not -o, --threads, --partial) */
+		if (opt == OPT_PARTIAL || opt == PS_OPT_OUTPUT || opt == PS_OPT_THREADS)
+			ps_partial_skip(keep, before, optind);
+		before = optind;
 		if (ps_attendance_option(&att, opt, optarg))
 			continue;
 		switch (opt) {
@@ -253,6 +294,7 @@ enum ps_status cmd_retention(int argc, char **argv)
 		case OPT_CI: st = ps_surv_parse_ci(&common, optarg, &set); break;
 		case OPT_TAU: st = ps_surv_parse_tau(&common, optarg, &set); break;
 		case OPT_NO_CURVE: set.curve = 0; break;
+		case OPT_PARTIAL: partial = 1; break;
 		case PS_OPT_AS_OF: as_of_arg = optarg; break;
 		case '?': st = ps_usage_error(&common, "unknown option '%s'", argv[optind - 1]); break;
 		default:
@@ -287,8 +329,22 @@ enum ps_status cmd_retention(int argc, char **argv)
 		}
 		memcpy(at, default_at, sizeof(default_at));
 	}
-	if ((st = ps_attendance_read(&att, &common, optind < argc ? argv[optind] : NULL)) != PS_OK)
+	if (pre) {
+		/* merge: the merged roster of the partials stands for the input (it is ours now) */
+		att.roster = pre->roster;
+		memset(&pre->roster, 0, sizeof(pre->roster));
+		att.display = pre->display;
+		att.rows = pre->rows;
+		att.blank_lines = pre->blank_lines;
+		att.threads_used = pre->threads;
+		att.rejects = pre->rejects;
+	} else if ((st = ps_attendance_read(&att, &common, optind < argc ? argv[optind] : NULL)) != PS_OK) {
 		goto done;
+	}
+	if (partial) {
+		st = ps_partial_write_roster(&common, argc, argv, optind, keep, &att);
+		goto done;
+	}
 	int32_t as_of;
 	if ((st = ps_roster_finish(&att.roster, &rules, &facts, &n, &as_of, &err)) != PS_OK) {
 		ps_report_error(&common, &err);
@@ -300,8 +356,20 @@ enum ps_status cmd_retention(int argc, char **argv)
 		st = PS_ENOMEM;
 		goto done;
 	}
+	/* participants in the order of their id hashes: the result depends on the participants only */
+	if ((st = ps_partial_order(&att.roster, pre != NULL, &order, &collisions)) != PS_OK ||
+	    !(cohort_order = malloc((ncohorts ? ncohorts : 1) * sizeof(*cohort_order)))) {
+		st = PS_ENOMEM;
+		goto done;
+	}
+	for (size_t k = 0; k < ncohorts; k++)
+		cohort_order[k] = k;
+	sort_groups = &groups;
+	sort_cohorts = &att.roster.cohorts;
+	qsort(cohort_order, ncohorts, sizeof(*cohort_order), cmp_cohort);
 	unsigned long other = 0;
-	for (size_t k = 0; k < ncohorts; k++) {
+	for (size_t j = 0; j < ncohorts; j++) {
+		size_t k = cohort_order[j];
 		group[k] = group_of(&groups, ps_strmap_key(&att.roster.cohorts, k));
 		if (group[k] == PS_GROUP_NONE && !groups.ignore_other) {
 			ps_error_set(&err, PS_EDATA,
@@ -319,7 +387,8 @@ enum ps_status cmd_retention(int argc, char **argv)
 				    0)) != PS_OK)
 		goto done;
 	surv_ready = 1;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t k = 0; k < n; k++) {
+		size_t i = order[k];
 		int g = group[facts[i].cohort];
 		if (g == PS_GROUP_NONE) {
 			other++;
@@ -371,7 +440,7 @@ enum ps_status cmd_retention(int argc, char **argv)
 
 	cJSON *cohorts = ps_json_object(&doc, doc.root, "cohorts");
 	for (size_t k = 0; k < ncohorts; k++)
-		add_cohort(&doc, cohorts, ps_strmap_key(&att.roster.cohorts, k), facts, n, k);
+		add_cohort(&doc, cohorts, ps_strmap_key(&att.roster.cohorts, cohort_order[k]), facts, order, n, cohort_order[k]);
 
 	cJSON *checkpoints = ps_json_array(&doc, doc.root, "checkpoints");
 	for (long i = 0; i < nat && st == PS_OK; i++)
@@ -406,6 +475,9 @@ done:
 	ps_vec_release(&sessions.values[0]);
 	ps_vec_release(&sessions.values[1]);
 	free(group);
+	free(order);
+	free(cohort_order);
+	free(keep);
 	free(facts);
 	free(at);
 	ps_attendance_release(&att);

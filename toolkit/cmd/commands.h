@@ -27,5 +27,9 @@ enum ps_status cmd_isolation(int argc, char **argv);
 extern const char cmd_isolation_usage[];
 enum ps_status cmd_sobriety(int argc, char **argv);
 extern const char cmd_sobriety_usage[];
+enum ps_status cmd_shard(int argc, char **argv);
+extern const char cmd_shard_usage[];
+enum ps_status cmd_merge(int argc, char **argv);
+extern const char cmd_merge_usage[];
 
 #endif

@@ -1,0 +1,324 @@
+/*
+ * peerstat merge [options] PARTIAL...
+ *
+ * Combine partial summaries (`retention --partial` on shards of one input) into the result the
+ * command prints on the whole input: docs/scale.md. Each partial is read line by line (JSON
+ * Lines: header, one line per participant, end line), its participants go into a roster of
+ * its own (ps_roster_person_parse, through the roster's rules), and that roster is merged into
+ * the total with ps_roster_merge: a participant split between shards is combined exactly, and
+ * a rule broken across shards (the same session twice, two cohorts) is an error, as it is in
+ * one pass. The command is then run with the recorded options and the merged roster in place
+ * of its input. Partials must come from the same peerstat version, command and options.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "common.h"
+#include "partial.h"
+
+const char cmd_merge_usage[] =
+	"usage: peerstat merge [options] PARTIAL...\n"
+	"\n"
+	"Combine partial summaries written with --partial (retention) on parts of one input into\n"
+	"the JSON the command prints on the whole input. A PARTIAL file may hold several partials\n"
+	"one after the other ('-' or none: standard input). All must come from the same peerstat\n"
+	"version, command and options. See docs/scale.md.\n"
+	"\n"
+	"  --input-name NAME  input.file in the output (default: the name the partials share,\n"
+	"                     else \"(merged)\")\n"
+	"  -o, --output FILE  write the result to FILE atomically (default: standard output)\n"
+	"  -h, --help         this help\n";
+
+enum { OPT_INPUT_NAME = 1 };
+
+struct merge_state {
+	const struct ps_common *common;
+	cJSON *first_header;          /* the first partial's header: the others must agree */
+	char *first_file;             /* where it came from, for messages */
+	char *command;                /* from the first header */
+	char **options;               /* its options (strings owned by first_header) */
+	int noptions;
+	struct ps_roster total;
+	unsigned long rows, blank_lines;
+	int threads;
+	struct ps_rejects rejects;
+	char *name;                   /* the input name the partials share, NULL when they differ */
+	int name_differs;
+	unsigned long partials;
+};
+
+static enum ps_status fail(const struct merge_state *m, const char *file, unsigned long line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static enum ps_status fail(const struct merge_state *m, const char *file, unsigned long line, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "peerstat: %s: %s:", m->common->command, file);
+	if (line)
+		fprintf(stderr, "%lu:", line);
+	fputc(' ', stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return PS_EDATA;
+}
+
+static double number_of(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}
+
+static const char *string_of(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* Check a header line against the first one and take its input counts. */
+static enum ps_status take_header(struct merge_state *m, cJSON *h, const char *file, unsigned long line)
+{
+	const cJSON *ps = cJSON_GetObjectItemCaseSensitive(h, "peerstat");
+	const cJSON *part = cJSON_GetObjectItemCaseSensitive(h, "partial");
+	const cJSON *in = cJSON_GetObjectItemCaseSensitive(h, "input");
+	const cJSON *opts = cJSON_GetObjectItemCaseSensitive(part, "options");
+	const char *version = string_of(ps, "version"), *command = string_of(ps, "command");
+	if (!version || !command || !cJSON_IsArray(opts) || !cJSON_IsObject(in))
+		return fail(m, file, line, "not a peerstat partial summary (write one with --partial)");
+	if (strcmp(version, PEERSTAT_VERSION) != 0)
+		return fail(m, file, line, "partial summary made by peerstat %s, this is %s (merge partials made by one version)",
+			    version, PEERSTAT_VERSION);
+	if (number_of(part, "format") != PS_PARTIAL_FORMAT || !string_of(part, "keys") ||
+	    strcmp(string_of(part, "keys"), "siphash24-peerstat-id-v1") != 0)
+		return fail(m, file, line, "partial summary format is not %d with siphash24-peerstat-id-v1 keys", PS_PARTIAL_FORMAT);
+	const cJSON *o;
+	cJSON_ArrayForEach(o, opts) if (!cJSON_IsString(o)) return fail(m, file, line, "partial options are not strings");
+	if (!m->first_header) {
+		if (strcmp(command, "retention") != 0)
+			return fail(m, file, line, "merge combines partials of retention, not of '%s'", command);
+		m->command = (char *)command;
+		m->noptions = cJSON_GetArraySize(opts);
+		if (!(m->options = calloc((size_t)m->noptions + 1, sizeof(*m->options))))
+			return PS_ENOMEM;
+		int i = 0;
+		cJSON_ArrayForEach(o, opts) m->options[i++] = o->valuestring;
+	} else {
+		const cJSON *ps0 = cJSON_GetObjectItemCaseSensitive(m->first_header, "peerstat");
+		const cJSON *part0 = cJSON_GetObjectItemCaseSensitive(m->first_header, "partial");
+		if (strcmp(command, string_of(ps0, "command")) != 0)
+			return fail(m, file, line, "partial summary of '%s', but %s holds one of '%s' (merge partials of one command)",
+				    command, m->first_file, string_of(ps0, "command"));
+		if (!cJSON_Compare(opts, cJSON_GetObjectItemCaseSensitive(part0, "options"), 1)) {
+			char *a = cJSON_PrintUnformatted(opts);
+			char *b = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(part0, "options"));
+			enum ps_status st = fail(m, file, line,
+						 "partial summary made with other options than %s (%s, not %s): give every part the same "
+						 "options",
+						 m->first_file, a ? a : "?", b ? b : "?");
+			free(a);
+			free(b);
+			return st;
+		}
+	}
+	double rows = number_of(in, "rows"), blank = number_of(in, "blank_lines"), threads = number_of(in, "threads");
+	double rejected = number_of(in, "rejected_rows");
+	const char *name = string_of(in, "file");
+	if (rows < 0 || blank < 0 || threads < 0 || rejected < 0 || !name)
+		return fail(m, file, line, "the partial's input counts are missing");
+	m->rows += (unsigned long)rows;
+	m->blank_lines += (unsigned long)blank;
+	if ((int)threads > m->threads)
+		m->threads = (int)threads;
+	m->rejects.rejected_rows += (unsigned long)rejected;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(in, "errors")) {
+		if (m->rejects.kept >= PS_REJECTS_KEPT)
+			break;
+		struct ps_error *err = &m->rejects.errors[m->rejects.kept++];
+		ps_error_clear(err);
+		const char *s;
+		if ((s = string_of(e, "file")))
+			ps_error_copy(err->file, sizeof(err->file), s, strlen(s));
+		err->line = number_of(e, "line") > 0 ? (unsigned long)number_of(e, "line") : 0;
+		err->column = number_of(e, "column") > 0 ? (unsigned long)number_of(e, "column") : 0;
+		if ((s = string_of(e, "column_name")))
+			ps_error_copy(err->column_name, sizeof(err->column_name), s, strlen(s));
+		if ((s = string_of(e, "message")))
+			ps_error_copy(err->message, sizeof(err->message), s, strlen(s));
+	}
+	if (!m->name && !m->name_differs) {
+		if (!(m->name = strdup(name)))
+			return PS_ENOMEM;
+	} else if (m->name && strcmp(m->name, name) != 0) {
+		free(m->name);
+		m->name = NULL;
+		m->name_differs = 1;
+	}
+	return PS_OK;
+}
+
+/* Read every partial of one stream into the total. */
+static enum ps_status read_partials(struct merge_state *m, FILE *fp, const char *file)
+{
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t got;
+	unsigned long line = 0, people = 0;
+	int in_partial = 0, any = 0;
+	struct ps_roster part;
+	struct ps_error err;
+	enum ps_status st = PS_OK;
+	ps_roster_init(&part, PS_ROSTER_NO_DAY);
+	while (st == PS_OK && (got = getline(&buf, &cap, fp)) >= 0) {
+		line++;
+		size_t len = (size_t)got;
+		while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+			len--;
+		if (in_partial && len && buf[0] == '[') {
+			ps_error_clear(&err);
+			if ((st = ps_roster_person_parse(&part, buf, len, &err)) == PS_EDATA)
+				fail(m, file, line, "%s", err.message);
+			people++;
+			continue;
+		}
+		cJSON *obj = cJSON_ParseWithLength(buf, len);
+		if (!cJSON_IsObject(obj)) {
+			st = fail(m, file, line, "not a line of a partial summary (%s)",
+				  in_partial ? "a participant record or the end line" : "a header line");
+		} else if (!in_partial) {
+			if ((st = take_header(m, obj, file, line)) == PS_OK) {
+				in_partial = any = 1;
+				people = 0;
+				if (!m->first_header) {
+					m->first_header = obj;
+					obj = NULL;
+					if (!(m->first_file = strdup(file)))
+						st = PS_ENOMEM;
+				}
+			}
+		} else {
+			const char *end = string_of(obj, "end");
+			double count = number_of(obj, "participants");
+			if (!end || strcmp(end, "partial") != 0) {
+				st = fail(m, file, line, "a partial summary starts before the last one ended (truncated?)");
+			} else if (count != (double)people) {
+				st = fail(m, file, line, "the end line counts %.0f participants, the partial has %lu (edited?)", count,
+					  people);
+			} else {
+				ps_error_clear(&err);
+				st = ps_roster_merge(&m->total, &part, &err);
+				if (st == PS_EDATA)
+					fail(m, file, line, "%s (value '%s', expected %s)", err.message, err.value, err.expected);
+				ps_roster_release(&part);
+				ps_roster_init(&part, PS_ROSTER_NO_DAY);
+				in_partial = 0;
+				m->partials++;
+			}
+		}
+		cJSON_Delete(obj);
+	}
+	if (st == PS_OK && ferror(fp)) {
+		fprintf(stderr, "peerstat: %s: %s: read error\n", m->common->command, file);
+		st = PS_EIO;
+	}
+	if (st == PS_OK && in_partial)
+		st = fail(m, file, line, "truncated partial summary: no end line");
+	if (st == PS_OK && !any)
+		st = fail(m, file, 0, "no partial summary in it (empty)");
+	ps_roster_release(&part);
+	free(buf);
+	return st;
+}
+
+enum ps_status cmd_merge(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "input-name", required_argument, NULL, OPT_INPUT_NAME },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ps_common common;
+	struct merge_state m;
+	const char *input_name = NULL;
+	char **cargv = NULL;
+	enum ps_status st = PS_OK;
+	memset(&m, 0, sizeof(m));
+	if (ps_common_init(&common, "merge", cmd_merge_usage) != PS_OK)
+		return PS_ENOMEM;
+	m.common = &common;
+	ps_roster_init(&m.total, PS_ROSTER_NO_DAY);
+	ps_rejects_init(&m.rejects, PS_ON_ERROR_SKIP);
+	optind = 0;
+	opterr = 0;
+	int o;
+	while (st == PS_OK && (o = getopt_long(argc, argv, "+o:h", longopts, NULL)) != -1) {
+		switch (o) {
+		case OPT_INPUT_NAME: input_name = optarg; break;
+		case 'o': common.output = optarg; break;
+		case 'h': common.help = 1; break;
+		case ':': st = ps_usage_error(&common, "option '%s' needs a value", argv[optind - 1]); break;
+		default: st = ps_usage_error(&common, "unknown option '%s'", argv[optind - 1]); break;
+		}
+	}
+	if (st != PS_OK)
+		goto done;
+	if (common.help) {
+		fputs(cmd_merge_usage, stdout);
+		goto done;
+	}
+	for (int i = optind; i < argc || (i == optind && i == argc); i++) {
+		const char *path = i < argc ? argv[i] : "-";
+		FILE *fp;
+		const char *display;
+		struct ps_error err;
+		ps_error_clear(&err);
+		if ((st = ps_open_input(path, &fp, &display, &err)) != PS_OK) {
+			ps_report_error(&common, &err);
+			goto done;
+		}
+		st = read_partials(&m, fp, display);
+		if (fp != stdin)
+			fclose(fp);
+		if (st != PS_OK)
+			goto done;
+	}
+	/* the command, with the recorded options and the merged roster for its input */
+	if (!(cargv = calloc((size_t)m.noptions + 4, sizeof(*cargv)))) {
+		st = PS_ENOMEM;
+		goto done;
+	}
+	int cargc = 0;
+	cargv[cargc++] = m.command;
+	for (int i = 0; i < m.noptions; i++)
+		cargv[cargc++] = m.options[i];
+	if (common.output) {
+		cargv[cargc++] = "-o";
+		cargv[cargc++] = (char *)common.output;
+	}
+	struct ps_partial_input pre;
+	pre.roster = m.total;
+	memset(&m.total, 0, sizeof(m.total));
+	pre.display = input_name ? input_name : m.name ? m.name : "(merged)";
+	pre.rows = m.rows;
+	pre.blank_lines = m.blank_lines;
+	pre.threads = m.threads;
+	pre.rejects = m.rejects;
+	st = ps_retention_main(cargc, cargv, &pre);
+	ps_roster_release(&pre.roster); /* empty unless the command stopped before taking it */
+done:
+	if (st == PS_ENOMEM)
+		fprintf(stderr, "peerstat: merge: out of memory\n");
+	ps_roster_release(&m.total);
+	free(cargv);
+	free(m.options);
+	free(m.first_file);
+	free(m.name);
+	cJSON_Delete(m.first_header);
+	ps_common_release(&common);
+	return st;
+}
