@@ -5,18 +5,17 @@
 #include <string.h>
 
 #include "peerstat/idhash.h"
+#include "peerstat/sort.h"
 
 struct keyed {
 	uint64_t key;
 	size_t index;
 };
 
-static int cmp_keyed(const void *a, const void *b)
+static uint64_t key_of(const void *elem, const void *ctx)
 {
-	const struct keyed *x = a, *y = b;
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	return (x->index > y->index) - (x->index < y->index);
+	(void)ctx;
+	return ((const struct keyed *)elem)->key;
 }
 
 enum ps_status ps_partial_order(const struct ps_roster *r, int hashed, size_t **order, size_t *collisions)
@@ -38,7 +37,14 @@ enum ps_status ps_partial_order(const struct ps_roster *r, int hashed, size_t **
 		if (!hashed || !ps_id_hash_parse(id, len, &k[i].key))
 			k[i].key = ps_id_hash(id, len);
 	}
-	qsort(k, n, sizeof(*k), cmp_keyed);
+	/* by hash, ties (collisions) in index order: the radix sort is stable and O(n), where
+	 * qsort took a quarter of the serial work on 250 000 participants */
+	if (ps_sort_radix(k, n, sizeof(*k), key_of, NULL, 64) != PS_OK) {
+		free(k);
+		free(*order);
+		*order = NULL;
+		return PS_ENOMEM;
+	}
 	for (size_t i = 0; i < n; i++) {
 		(*order)[i] = k[i].index;
 		*collisions += i > 0 && k[i].key == k[i - 1].key;
