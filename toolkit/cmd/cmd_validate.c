@@ -79,6 +79,8 @@ static const enum role participants_roles[] = { R_ID, R_COHORT, R_SITE, R_ENROLL
 
 #define MAX_WAVES 64
 
+#define NO_COHORT UINT32_MAX      /* outcomes: no row of the participant names a cohort (yet) */
+
 struct participant {
 	uint32_t cohort;
 	int32_t site;                /* -1: no site given */
@@ -109,6 +111,7 @@ struct validate {
 	unsigned long wave_rows[MAX_WAVES];
 	unsigned long duplicates;
 	unsigned long inconsistent_abstinence;
+	unsigned long rows_without_cohort;  /* outcomes: rows with a blank cohort (filled from other rows) */
 	int32_t first_day, last_day;
 	int have_days;
 	enum ps_status fatal;        /* out of memory inside a callback */
@@ -202,16 +205,22 @@ static enum ps_status on_row(void *ctx, const struct ps_row *row, struct ps_erro
 	int known = ps_strmap_find(&v->ids, val[R_ID].s, val[R_ID].len, &pid);
 	int have_cohort = ps_strmap_find(&v->cohorts, val[R_COHORT].s, val[R_COHORT].len, &cohort);
 	int have_site = !val[R_SITE].missing && ps_strmap_find(&v->sites, val[R_SITE].s, val[R_SITE].len, &site);
+	/* outcomes: a blank cohort or site is the participant's from their other rows (docs/schema.md) */
+	int fill_blanks = v->kind == KIND_OUTCOMES;
+	int cohort_given = !val[R_COHORT].missing;
 	if (known) {
 		struct participant *p = &v->parts[pid];
 		if (v->kind == KIND_PARTICIPANTS) {
 			v->duplicates++;
 			return row_error(v, row, err, R_ID, "participant listed twice in a participants table%s", "");
 		}
-		if (!have_cohort || p->cohort != cohort)
+		if (cohort_given && p->cohort != NO_COHORT && (!have_cohort || p->cohort != cohort))
 			return row_error(v, row, err, R_COHORT,
 					 "participant is already listed under cohort '%s'", ps_strmap_key(&v->cohorts, p->cohort));
-		if ((p->site >= 0) != !val[R_SITE].missing || (p->site >= 0 && (!have_site || (size_t)p->site != site)))
+		int site_conflict = fill_blanks
+			? !val[R_SITE].missing && p->site >= 0 && (!have_site || (size_t)p->site != site)
+			: (p->site >= 0) != !val[R_SITE].missing || (p->site >= 0 && (!have_site || (size_t)p->site != site));
+		if (site_conflict)
 			return row_error(v, row, err, R_SITE, "participant is already listed under site '%s'",
 					 p->site >= 0 ? ps_strmap_key(&v->sites, (size_t)p->site) : "(missing)");
 	}
@@ -237,7 +246,7 @@ static enum ps_status on_row(void *ctx, const struct ps_row *row, struct ps_erro
 	}
 
 	/* the row is good: record it */
-	if (ps_strmap_intern(&v->cohorts, val[R_COHORT].s, val[R_COHORT].len, &cohort, NULL) != 0 ||
+	if ((cohort_given && ps_strmap_intern(&v->cohorts, val[R_COHORT].s, val[R_COHORT].len, &cohort, NULL) != 0) ||
 	    (!val[R_SITE].missing && ps_strmap_intern(&v->sites, val[R_SITE].s, val[R_SITE].len, &site, NULL) != 0))
 		return ps_error_set(err, PS_ENOMEM, "out of memory");
 	if (!known) {
@@ -245,12 +254,18 @@ static enum ps_status on_row(void *ctx, const struct ps_row *row, struct ps_erro
 		    ps_strmap_intern(&v->ids, val[R_ID].s, val[R_ID].len, &pid, NULL) != 0)
 			return ps_error_set(err, PS_ENOMEM, "out of memory");
 		struct participant *p = &v->parts[pid];
-		p->cohort = (uint32_t)cohort;
+		p->cohort = cohort_given ? (uint32_t)cohort : NO_COHORT;
 		p->site = val[R_SITE].missing ? -1 : (int32_t)site;
 		p->waves = 0;
 		ps_dayset_init(&p->days);
 		if (v->kind == KIND_ATTENDANCE && ps_dayset_add(&p->days, val[R_DATE].day) < 0)
 			return ps_error_set(err, PS_ENOMEM, "out of memory");
+	} else if (fill_blanks) {
+		struct participant *p = &v->parts[pid];
+		if (p->cohort == NO_COHORT && cohort_given)
+			p->cohort = (uint32_t)cohort;
+		if (p->site < 0 && !val[R_SITE].missing)
+			p->site = (int32_t)site;
 	}
 	if (v->kind == KIND_OUTCOMES) {
 		if (ps_strmap_intern(&v->waves, val[R_WAVE].s, val[R_WAVE].len, &wave, NULL) != 0)
@@ -258,7 +273,9 @@ static enum ps_status on_row(void *ctx, const struct ps_row *row, struct ps_erro
 		v->parts[pid].waves |= (uint64_t)1 << wave;
 		v->wave_rows[wave]++;
 	}
-	if (cohort >= v->cohort_rows_cap) {
+	if (!cohort_given) {
+		v->rows_without_cohort++;
+	} else if (cohort >= v->cohort_rows_cap) {
 		size_t cap = v->cohort_rows_cap ? v->cohort_rows_cap * 2 : 8;
 		while (cap <= cohort)
 			cap *= 2;
@@ -269,7 +286,8 @@ static enum ps_status on_row(void *ctx, const struct ps_row *row, struct ps_erro
 		v->cohort_rows = rows;
 		v->cohort_rows_cap = cap;
 	}
-	v->cohort_rows[cohort]++;
+	if (cohort_given)
+		v->cohort_rows[cohort]++;
 	enum role date_role = v->kind == KIND_ATTENDANCE ? R_DATE : v->kind == KIND_OUTCOMES ? R_ASSESSED_ON : R_ENROLLED_ON;
 	if (!val[date_role].missing) {
 		int32_t d = val[date_role].day;
@@ -350,6 +368,16 @@ static void build_report(struct validate *v, struct ps_doc *doc, unsigned long r
 	for (size_t i = 0; i < v->ids.count; i++)
 		no_site += v->parts[i].site < 0;
 	ps_json_int(doc, parts, "without_site", (int64_t)no_site);
+	if (v->kind == KIND_OUTCOMES) {
+		unsigned long no_cohort = 0;
+		for (size_t i = 0; i < v->ids.count; i++)
+			no_cohort += v->parts[i].cohort == NO_COHORT;
+		ps_json_int(doc, parts, "without_cohort", (int64_t)no_cohort);
+		ps_json_int(doc, parts, "rows_without_cohort", (int64_t)v->rows_without_cohort);
+		if (no_cohort)
+			ps_doc_warn(doc, "participants.without_cohort",
+				    "participants with no cohort on any row: isolation and sobriety leave them out");
+	}
 
 	cJSON *dates = ps_json_object(doc, doc->root, "dates");
 	enum role date_role = v->kind == KIND_ATTENDANCE ? R_DATE : v->kind == KIND_OUTCOMES ? R_ASSESSED_ON : R_ENROLLED_ON;
@@ -443,6 +471,9 @@ enum ps_status cmd_validate(int argc, char **argv)
 		v.kind = KIND_OUTCOMES;
 		v.roles = outcomes_roles;
 		v.nroles = sizeof(outcomes_roles) / sizeof(outcomes_roles[0]);
+		/* cohort and site are participant-level facts here (REDCap fills them on the
+		 * baseline row only): a blank takes the participant's value from other rows */
+		v.specs[R_COHORT].required_value = 0;
 	} else if (strcmp(kind, "participants") == 0) {
 		v.kind = KIND_PARTICIPANTS;
 		v.roles = participants_roles;

@@ -74,7 +74,9 @@ static enum ps_status on_row(void *vctx, const struct ps_row *row, struct ps_err
 		return PS_OK;
 	}
 	const char *cohort = c->cohort_of[pid];
-	if (strlen(cohort) != v[C_COHORT].len || memcmp(cohort, v[C_COHORT].s, v[C_COHORT].len) != 0) {
+	/* a blank cohort (REDCap fills it on the baseline row only) is the roll's; a named one must agree */
+	if (!v[C_COHORT].missing &&
+	    (strlen(cohort) != v[C_COHORT].len || memcmp(cohort, v[C_COHORT].s, v[C_COHORT].len) != 0)) {
 		err->column = (unsigned long)c->index[C_COHORT] + 1;
 		ps_error_copy(err->column_name, sizeof(err->column_name), c->specs[C_COHORT].name, strlen(c->specs[C_COHORT].name));
 		ps_error_copy(err->value, sizeof(err->value), v[C_COHORT].s, v[C_COHORT].len);
@@ -144,7 +146,7 @@ enum ps_status ps_outcomes_join_read(struct ps_outcomes_join *j, const struct ps
 	ps_rejects_init(&rejects, common->policy);
 	struct ctx c = { j, common, ps_common_cell_options(common), cohort_of, {
 		{ "participant id", "participant_id", "--id", PS_TYPE_ID, 1, 1, 1, 0 },
-		{ "cohort", "cohort", "--cohort", PS_TYPE_LABEL, 1, 1, 1, 0 },
+		{ "cohort", "cohort", "--cohort", PS_TYPE_LABEL, 1, 0, 1, 0 },
 		{ "assessment wave", "wave", "--wave", PS_TYPE_LABEL, 1, 1, 1, 0 },
 		{ "assessment date", "assessed_on", "--assessed-on", PS_TYPE_DATE, 0, 0, 1, 0 },
 		{ "abstinence flag", "abstinent", "--abstinent", PS_TYPE_BOOL, 0, 0, 1, 0 },
