@@ -9,18 +9,17 @@
  * The outputs depend on the inputs and options only (no times, no paths other than the
  * inputs' names as given), so the same run gives byte-identical files.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commands.h"
 #include "common.h"
+#include "outdir.h"
 
 const char cmd_run_usage[] =
 	"usage: peerstat run --attendance FILE --outcomes FILE --out DIR [options]\n"
@@ -50,7 +49,7 @@ struct run_plan {
 	const char *attendance, *outcomes, *out;
 	const char *as_of, *instrument, *min_cell, *date_format, *delimiter, *na;
 	const char *wave, *baseline, *wave_order;
-	char tmp[PATH_MAX];        /* the directory being filled */
+	struct ps_outdir dir;      /* DIR, and the directory being filled (dir.tmp) */
 };
 
 #define MAX_ARGS 32
@@ -88,62 +87,8 @@ static void common_opts(struct argv_builder *b, const struct run_plan *p)
 static const char *out_path(struct argv_builder *b, const struct run_plan *p, const char *name)
 {
 	char *path = b->paths[b->npaths++];
-	snprintf(path, sizeof(b->paths[0]), "%s/%s", p->tmp, name);
+	ps_outdir_path(&p->dir, name, path, sizeof(b->paths[0]));
 	return path;
-}
-
-/* Remove the directory being filled and what is in it (regular files only: we made them). */
-static void remove_tmp(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (d) {
-		struct dirent *e;
-		char path[PATH_MAX + 256]; /* the directory and one name (NAME_MAX) */
-		while ((e = readdir(d)) != NULL) {
-			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-			unlink(path);
-		}
-		closedir(d);
-	}
-	rmdir(dir);
-}
-
-/* DIR must be absent or an empty directory (it is then replaced by the filled one). */
-static enum ps_status check_out_dir(const struct ps_common *common, const char *out, int *exists)
-{
-	struct stat st;
-	*exists = 0;
-	if (stat(out, &st) != 0) {
-		if (errno == ENOENT)
-			return PS_OK;
-		fprintf(stderr, "peerstat: %s: %s: %s\n", common->command, out, strerror(errno));
-		return PS_ECANTCREAT;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "peerstat: %s: %s exists and is not a directory\n", common->command, out);
-		return PS_ECANTCREAT;
-	}
-	DIR *d = opendir(out);
-	if (!d) {
-		fprintf(stderr, "peerstat: %s: %s: %s\n", common->command, out, strerror(errno));
-		return PS_ECANTCREAT;
-	}
-	struct dirent *e;
-	int empty = 1;
-	while ((e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			empty = 0;
-	closedir(d);
-	if (!empty) {
-		fprintf(stderr,
-			"peerstat: %s: %s is not empty (run writes a whole new directory: give a new name or empty it)\n",
-			common->command, out);
-		return PS_ECANTCREAT;
-	}
-	*exists = 1;
-	return PS_OK;
 }
 
 static enum ps_status run_steps(struct run_plan *p)
@@ -210,8 +155,8 @@ static enum ps_status run_steps(struct run_plan *p)
 			break;
 		}
 		int here = -1;
-		if (k == 6 && ((here = open(".", O_RDONLY | O_DIRECTORY)) < 0 || chdir(p->tmp) != 0)) {
-			fprintf(stderr, "peerstat: run: cannot enter %s: %s\n", p->tmp, strerror(errno));
+		if (k == 6 && ((here = open(".", O_RDONLY | O_DIRECTORY)) < 0 || chdir(p->dir.tmp) != 0)) {
+			fprintf(stderr, "peerstat: run: cannot enter %s: %s\n", p->dir.tmp, strerror(errno));
 			if (here >= 0)
 				close(here);
 			return PS_ECANTCREAT;
@@ -292,34 +237,13 @@ enum ps_status cmd_run(int argc, char **argv)
 		st = ps_usage_error(&common, "run needs --attendance FILE, --outcomes FILE and --out DIR");
 		goto done;
 	}
-	int exists;
-	if ((st = check_out_dir(&common, plan.out, &exists)) != PS_OK)
+	if ((st = ps_outdir_begin(&plan.dir, &common, plan.out)) != PS_OK)
 		goto done;
-	/* beside DIR, so that the final rename stays within one file system */
-	size_t n = strlen(plan.out);
-	while (n > 1 && plan.out[n - 1] == '/')
-		n--;
-	if (snprintf(plan.tmp, sizeof(plan.tmp), "%.*s.partial-XXXXXX", (int)n, plan.out) >= (int)sizeof(plan.tmp)) {
-		st = ps_usage_error(&common, "--out names too long a path");
-		goto done;
-	}
-	if (!mkdtemp(plan.tmp)) {
-		fprintf(stderr, "peerstat: run: cannot create a directory beside %s: %s\n", plan.out, strerror(errno));
-		st = PS_ECANTCREAT;
-		goto done;
-	}
-	mode_t mask = umask(0); /* mkdtemp makes it private; DIR gets what a mkdir would give */
-	umask(mask);
-	chmod(plan.tmp, 0777 & ~mask);
 	st = run_steps(&plan);
-	if (st == PS_OK) {
-		if ((exists && rmdir(plan.out) != 0) || rename(plan.tmp, plan.out) != 0) {
-			fprintf(stderr, "peerstat: run: cannot put the outputs in %s: %s\n", plan.out, strerror(errno));
-			st = PS_ECANTCREAT;
-		}
-	}
+	if (st == PS_OK)
+		st = ps_outdir_commit(&plan.dir, &common);
 	if (st != PS_OK) {
-		remove_tmp(plan.tmp);
+		ps_outdir_abort(&plan.dir);
 		if (st != PS_EPIPE)
 			fprintf(stderr, "peerstat: run: stopped; %s was not written\n", plan.out);
 	}

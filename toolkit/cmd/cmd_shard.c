@@ -27,6 +27,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "outdir.h"
 #include "peerstat/idhash.h"
 
 const char cmd_shard_usage[] =
@@ -54,66 +55,13 @@ struct shard_job {
 	unsigned long n;
 	const char *out;
 	unsigned char delimiter;
-	char tmp[PATH_MAX];
+	struct ps_outdir dir;     /* DIR, and the directory being filled (dir.tmp) */
 	FILE **files;
 	const char *display;
 	long column;              /* index of --by, -1 until the header is read */
 	char *value;              /* the unquoted field, reused */
 	size_t value_cap;
 };
-
-/* Remove the directory being filled and its files (only ours: shard-NNNN.csv). */
-static void remove_tmp(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (d) {
-		struct dirent *e;
-		char path[PATH_MAX + 256];
-		while ((e = readdir(d)) != NULL) {
-			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-			unlink(path);
-		}
-		closedir(d);
-	}
-	rmdir(dir);
-}
-
-/* DIR must be absent or an empty directory (the same rule as `peerstat run --out`). */
-static enum ps_status check_out_dir(const char *out, int *exists)
-{
-	struct stat st;
-	*exists = 0;
-	if (stat(out, &st) != 0) {
-		if (errno == ENOENT)
-			return PS_OK;
-		fprintf(stderr, "peerstat: shard: %s: %s\n", out, strerror(errno));
-		return PS_ECANTCREAT;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "peerstat: shard: %s exists and is not a directory\n", out);
-		return PS_ECANTCREAT;
-	}
-	DIR *d = opendir(out);
-	if (!d) {
-		fprintf(stderr, "peerstat: shard: %s: %s\n", out, strerror(errno));
-		return PS_ECANTCREAT;
-	}
-	struct dirent *e;
-	int empty = 1;
-	while ((e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			empty = 0;
-	closedir(d);
-	if (!empty) {
-		fprintf(stderr, "peerstat: shard: %s is not empty (shard writes a whole new directory: give a new name or empty it)\n",
-			out);
-		return PS_ECANTCREAT;
-	}
-	*exists = 1;
-	return PS_OK;
-}
 
 /*
  * Field k of one record (rec, len: without its line end) unquoted into job->value, as the CSV
@@ -173,7 +121,7 @@ static size_t content_len(const char *rec, size_t len)
 static enum ps_status write_all(struct shard_job *job, unsigned long k, const char *rec, size_t len)
 {
 	if (fwrite(rec, 1, len, job->files[k]) != len) {
-		fprintf(stderr, "peerstat: shard: cannot write to %s: %s\n", job->tmp, strerror(errno));
+		fprintf(stderr, "peerstat: shard: cannot write to %s: %s\n", job->dir.tmp, strerror(errno));
 		return PS_EIO;
 	}
 	return PS_OK;
@@ -296,7 +244,6 @@ enum ps_status cmd_shard(int argc, char **argv)
 	struct shard_job job;
 	enum ps_status st = PS_OK;
 	FILE *in = NULL;
-	int made_tmp = 0;
 	memset(&job, 0, sizeof(job));
 	job.column = -1;
 	if (ps_common_init(&common, "shard", cmd_shard_usage) != PS_OK)
@@ -337,38 +284,21 @@ enum ps_status cmd_shard(int argc, char **argv)
 		goto done;
 	}
 	job.delimiter = common.delimiter;
-	int exists;
-	if ((st = check_out_dir(job.out, &exists)) != PS_OK)
-		goto done;
 	struct ps_error err;
 	ps_error_clear(&err);
 	if ((st = ps_open_input(optind < argc ? argv[optind] : NULL, &in, &job.display, &err)) != PS_OK) {
 		ps_report_error(&common, &err);
 		goto done;
 	}
-	size_t n = strlen(job.out);
-	while (n > 1 && job.out[n - 1] == '/')
-		n--;
-	if (snprintf(job.tmp, sizeof(job.tmp), "%.*s.partial-XXXXXX", (int)n, job.out) >= (int)sizeof(job.tmp)) {
-		st = ps_usage_error(&common, "--out names too long a path");
+	if ((st = ps_outdir_begin(&job.dir, &common, job.out)) != PS_OK)
 		goto done;
-	}
-	if (!mkdtemp(job.tmp)) {
-		fprintf(stderr, "peerstat: shard: cannot create a directory beside %s: %s\n", job.out, strerror(errno));
-		st = PS_ECANTCREAT;
-		goto done;
-	}
-	made_tmp = 1;
-	mode_t mask = umask(0); /* mkdtemp makes it private; DIR gets what a mkdir would give */
-	umask(mask);
-	chmod(job.tmp, 0777 & ~mask);
 	if (!(job.files = calloc(job.n, sizeof(*job.files)))) {
 		st = PS_ENOMEM;
 		goto done;
 	}
 	for (unsigned long k = 0; k < job.n && st == PS_OK; k++) {
 		char path[PATH_MAX + 32];
-		snprintf(path, sizeof(path), "%s/shard-%04lu.csv", job.tmp, k);
+		snprintf(path, sizeof(path), "%s/shard-%04lu.csv", job.dir.tmp, k);
 		if (!(job.files[k] = fopen(path, "wb"))) {
 			fprintf(stderr, "peerstat: shard: cannot create %s: %s\n", path, strerror(errno));
 			st = PS_ECANTCREAT;
@@ -378,20 +308,16 @@ enum ps_status cmd_shard(int argc, char **argv)
 		st = split_stream(&job, in);
 	for (unsigned long k = 0; k < job.n; k++) {
 		if (job.files[k] && fclose(job.files[k]) != 0 && st == PS_OK) {
-			fprintf(stderr, "peerstat: shard: cannot write to %s: %s\n", job.tmp, strerror(errno));
+			fprintf(stderr, "peerstat: shard: cannot write to %s: %s\n", job.dir.tmp, strerror(errno));
 			st = PS_EIO;
 		}
 		job.files[k] = NULL;
 	}
-	if (st == PS_OK && ((exists && rmdir(job.out) != 0) || rename(job.tmp, job.out) != 0)) {
-		fprintf(stderr, "peerstat: shard: cannot put the shards in %s: %s\n", job.out, strerror(errno));
-		st = PS_ECANTCREAT;
-	}
 	if (st == PS_OK)
-		made_tmp = 0;
+		st = ps_outdir_commit(&job.dir, &common);
 done:
-	if (made_tmp) {
-		remove_tmp(job.tmp);
+	if (job.dir.made) {
+		ps_outdir_abort(&job.dir);
 		if (st == PS_ENOMEM)
 			fprintf(stderr, "peerstat: shard: out of memory\n");
 		if (st != PS_EPIPE)
