@@ -22,18 +22,28 @@ static const uint64_t *ds_words(const struct ps_dayset *s)
 	return s->heap ? s->heap : s->inline_bits;
 }
 
-/* Days of s in lo..hi, both included. */
+/* Days of s in lo..hi, both included: the bits of that range, a word at a time. */
 static uint32_t ds_count(const struct ps_dayset *s, int64_t lo, int64_t hi)
 {
-	uint32_t n = 0;
+	if (s->nwords == 0)
+		return 0;
+	int64_t first = lo - s->base, last = hi - s->base;   /* bit offsets */
+	int64_t span = (int64_t)s->nwords * 64;
+	if (first < 0)
+		first = 0;
+	if (last >= span)
+		last = span - 1;
+	if (first > last)
+		return 0;
 	const uint64_t *w = ds_words(s);
-	for (uint32_t i = 0; i < s->nwords; i++) {
-		uint64_t bits = w[i];
-		while (bits) {
-			int64_t day = (int64_t)s->base + (int64_t)i * 64 + __builtin_ctzll(bits);
-			bits &= bits - 1;
-			n += day >= lo && day <= hi;
-		}
+	uint32_t n = 0;
+	for (int64_t k = first / 64; k <= last / 64; k++) {
+		uint64_t bits = w[k];
+		if (k == first / 64)
+			bits &= ~0ull << (first % 64);
+		if (k == last / 64 && last % 64 != 63)
+			bits &= (1ull << (last % 64 + 1)) - 1;
+		n += (uint32_t)__builtin_popcountll(bits);
 	}
 	return n;
 }
