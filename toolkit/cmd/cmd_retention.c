@@ -100,6 +100,31 @@ static int group_of(const struct ps_groups *groups, const char *label)
 	return PS_GROUP_NONE;
 }
 
+/*
+ * Put facts in the given order in place (facts[k] becomes the old facts[order[k]]), following
+ * each cycle once; order ends as the identity. Every later pass then reads the facts in
+ * sequence instead of jumping through 16 MB at random (250 000 participants).
+ */
+static void permute_facts(struct ps_participant_facts *facts, size_t *order, size_t n)
+{
+	for (size_t start = 0; start < n; start++) {
+		if (order[start] == start)
+			continue;
+		struct ps_participant_facts first = facts[start];
+		size_t k = start;
+		for (;;) {
+			size_t from = order[k];
+			order[k] = k;
+			if (from == start) {
+				facts[k] = first;
+				break;
+			}
+			facts[k] = facts[from];
+			k = from;
+		}
+	}
+}
+
 /* The descriptive block of one cohort. */
 static void add_cohort(struct ps_doc *doc, cJSON *cohorts, const char *label, const struct ps_participant_facts *facts,
 		       const size_t *order, size_t n, size_t cohort)
@@ -362,6 +387,7 @@ enum ps_status ps_retention_main(int argc, char **argv, struct ps_partial_input 
 		st = PS_ENOMEM;
 		goto done;
 	}
+	permute_facts(facts, order, n);
 	for (size_t k = 0; k < ncohorts; k++)
 		cohort_order[k] = k;
 	sort_groups = &groups;
