@@ -311,6 +311,8 @@ static enum ps_status merge_check(struct ps_roster *dst, const struct ps_roster 
 		const struct ps_roster_person *p = &src->people[i];
 		size_t qi;
 		where[i] = SIZE_MAX;
+		if (i + 8 < src->ids.count) /* random look-ups into a large table: start one early */
+			ps_strmap_prefetch(&dst->ids, ps_strmap_key(&src->ids, i + 8), ps_strmap_key_len(&src->ids, i + 8));
 		if (!ps_strmap_find_hashed(&dst->ids, ps_strmap_key(&src->ids, i), ps_strmap_key_len(&src->ids, i),
 					   ps_strmap_hash_of(&src->ids, i), &qi))
 			continue;
@@ -413,6 +415,8 @@ static enum ps_status merge_apply(struct ps_roster *dst, const struct ps_roster 
 	/* in src's participant order: new ids then get the indices one pass would give them */
 	for (size_t i = 0; i < src->ids.count; i++) {
 		const struct ps_roster_person *p = &src->people[i];
+		if (i + 8 < src->ids.count && where[i + 8] == SIZE_MAX)
+			ps_strmap_prefetch(&dst->ids, ps_strmap_key(&src->ids, i + 8), ps_strmap_key_len(&src->ids, i + 8));
 		if (where[i] == SIZE_MAX) {
 			size_t qi;
 			if (reserve_person(dst) != 0)
