@@ -72,6 +72,16 @@ static struct cli_case *cases;
 static size_t ncases;
 static struct golden_file goldens[sizeof(commands) / sizeof(commands[0])];
 
+/*
+ * Set from $PS_VALGRIND by the valgrind build (tests/CMakeLists.txt), where peerstat runs under
+ * memcheck (about a second a run): every other case of each command is run, for its memory
+ * only (exit 0 and JSON; the figures are held to R by the plain and the sanitizer builds), and
+ * the warnings test, which would run the same cases again, is left out. Valgrind computes long
+ * double in double precision, so figures R itself accumulates in long double move in their last
+ * digits, and a singularity decision that sits on the edge (sob_first's cox.zph) can flip.
+ */
+static int under_valgrind;
+
 /* Totals over the run, printed at the end. */
 static size_t total_figures;
 static double total_max_rel;
@@ -199,7 +209,7 @@ static char *run_peerstat(const struct cli_case *c, FILE *errfp, int *status)
 	char *line = xstrdup(c->args);
 	size_t cap = 8, argc = 0;
 	char **argv = xrealloc(NULL, cap * sizeof(*argv));
-	argv[argc++] = xstrdup(PS_PEERSTAT_BIN);
+	argv[argc++] = xstrdup(test_peerstat_bin());
 	for (char *save = NULL, *tok = strtok_r(line, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
 		if (argc + 2 > cap)
 			argv = xrealloc(argv, (cap *= 2) * sizeof(*argv));
@@ -390,6 +400,10 @@ START_TEST(matches_r)
 	cJSON *root = cJSON_Parse(out);
 	free(out);
 	ck_assert_msg(root != NULL, "case %s: the output is not JSON", c->name);
+	if (under_valgrind) {
+		cJSON_Delete(root);
+		return;
+	}
 
 	size_t namelen = strlen(c->name), figures = 0, failures = 0;
 	double max_rel = 0;
@@ -476,7 +490,7 @@ START_TEST(goldens_name_known_cases)
 		for (size_t k = 0; k < ncases && !known; k++)
 			known = cases[k].command == g->command && strlen(cases[k].name) == namelen &&
 				strncmp(cases[k].name, key, namelen) == 0;
-		ck_assert_msg(known, "cli_%s.tsv: key %s names no case of cli_cases.tsv", g->command, key);
+		ck_loop_assert_msg(known, "cli_%s.tsv: key %s names no case of cli_cases.tsv", g->command, key);
 	}
 }
 END_TEST
@@ -492,12 +506,15 @@ static Suite *cli_suite(void)
 	for (size_t k = 0; k < ncommands; k++) {
 		/* one TCase per command, its cases a loop over their (contiguous or not) indices */
 		TCase *tcc = tcase_create(commands[k]);
-		tcase_set_timeout(tcc, 120);
+		tcase_set_timeout(tcc, 600);
+		size_t seen = 0;
 		for (size_t i = 0; i < ncases; i++)
-			if (cases[i].command == commands[k])
+			if (cases[i].command == commands[k] && (!under_valgrind || seen++ % 2 == 0))
 				tcase_add_loop_test(tcc, matches_r, (int)i, (int)i + 1);
 		suite_add_tcase(s, tcc);
 	}
+	if (under_valgrind)
+		return s;
 	TCase *tcw = tcase_create("warnings");
 	tcase_set_timeout(tcw, 120);
 	tcase_add_loop_test(tcw, warnings_name_fields, 0, (int)ncases);
@@ -507,6 +524,7 @@ static Suite *cli_suite(void)
 
 int main(void)
 {
+	under_valgrind = getenv("PS_VALGRIND") != NULL;
 	load_cases();
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		load_golden(&goldens[i], commands[i]);

@@ -123,6 +123,10 @@ static const struct reader_case cases[] = {
 	  NULL },
 	{ "whitespace-only line is a row", "a\n  \n", PS_ON_ERROR_STOP, PS_OK, "2:  ;", 0, 0, 0, 0, NULL },
 	{ "trailing delimiter", "a,b\n1,\n", PS_ON_ERROR_STOP, PS_OK, "2:1|;", 0, 0, 0, 0, NULL },
+	/* a bare CR ends the header mid-line and libcsv starts the next record: not the fast path's
+	 * (found by tests/fuzz/fuzz_reader: the fast path overwrote the record's first fields) */
+	{ "record begun after a bare CR", "a,b,c\r\rP,q,\"x\r\ny\"\r\n5,6,7\r\n", PS_ON_ERROR_STOP, PS_OK,
+	  "1:P|q|x\r\ny;3:5|6|7;", 0, 0, 0, 0, NULL },
 	{ "plain and quoted lines mixed", "a,b\n1,2\n\"q\",3\n4,5\r\n6,caf\xC3\xA9\n7,\xC3\n8,9\n", PS_ON_ERROR_SKIP, PS_OK,
 	  "2:1|2;3:q|3;4:4|5;5:6|caf\xC3\xA9;7:8|9;", 0, 1, 6, 2, "invalid UTF-8" },
 };
@@ -205,6 +209,55 @@ START_TEST(field_length_limit)
 	ck_assert_int_eq(out.status, PS_EDATA);
 	ck_assert_ptr_nonnull(strstr(out.err.message, "longer than the limit"));
 	free(runaway);
+}
+END_TEST
+
+/*
+ * Found by tests/fuzz/fuzz_reader: a field over the limit was reported one way when libcsv
+ * delivered it whole and another way (or a later error first) when the input was cut inside
+ * it. The outcome must be the same in every chunk size: the quoted field of 23 bytes under a
+ * limit of 16, and with ';' as delimiter an unquoted field of 29 bytes before a stray quote
+ * (it was reported as the stray quote when read whole, as too long when cut).
+ */
+START_TEST(too_long_field_same_in_every_chunk_size)
+{
+	static const char input[] = "\xef\xbb\xbfpa0,peer,north,2024-01-01,1,\"first line\r\nsecond line\"\r\n\r\n"
+				    "P001,peer,north,2024-01-08,1,ok\r\n";
+	size_t len = sizeof(input) - 1;
+	static const unsigned char delims[] = { ',', ';' };
+	for (int p = 0; p < 2; p++)
+		for (size_t d = 0; d < 2; d++) {
+			enum ps_error_policy policy = p ? PS_ON_ERROR_SKIP : PS_ON_ERROR_STOP;
+			struct outcome whole, piece;
+			run(input, len, len, policy, delims[d], 16, &whole);
+			ck_assert_int_eq(whole.status, PS_EDATA);
+			for (size_t chunk = 1; chunk < len; chunk++) {
+				run(input, len, chunk, policy, delims[d], 16, &piece);
+				ck_assert_int_eq(piece.status, whole.status);
+				ck_assert_uint_eq(piece.err.line, whole.err.line);
+				ck_assert_uint_eq(piece.err.column, whole.err.column);
+				ck_assert_str_eq(piece.err.message, whole.err.message);
+				ck_assert_str_eq(piece.rows.text, whole.rows.text);
+			}
+			/* with ';' the first field is too long at its 17th byte, before its stray quote */
+			ck_assert_ptr_nonnull(strstr(whole.err.message, "longer than the limit of 16 bytes"));
+		}
+}
+END_TEST
+
+/* Found by fuzz_reader: a plain line whose one field is max + 1 bytes passed the fast path. */
+START_TEST(fast_path_field_one_over_limit)
+{
+	static const char input[] = "x\n0\n12345678901234567\n1\n";
+	size_t len = sizeof(input) - 1;
+	for (size_t chunk = 1; chunk <= len; chunk++) {
+		struct outcome out;
+		run(input, len, chunk, PS_ON_ERROR_STOP, ',', 16, &out);
+		ck_assert_int_eq(out.status, PS_EDATA);
+		ck_assert_uint_eq(out.err.line, 3);
+		ck_assert_str_eq(out.rows.text, "2:0;");
+		ck_assert_ptr_nonnull(strstr(out.err.message, "longer than the limit of 16 bytes"));
+	}
 }
 END_TEST
 
@@ -309,6 +362,8 @@ static Suite *reader_suite(void)
 	tcase_add_loop_test(tc, every_case_every_chunk_size, 0, (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, other_delimiters);
 	tcase_add_test(tc, field_length_limit);
+	tcase_add_test(tc, too_long_field_same_in_every_chunk_size);
+	tcase_add_test(tc, fast_path_field_one_over_limit);
 	tcase_add_test(tc, nul_byte_whole_and_in_pieces);
 	tcase_add_test(tc, callback_status_stops_the_reader);
 	tcase_add_test(tc, split_reading_equals_one_pass);

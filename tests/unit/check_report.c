@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "golden.h"
+
 #define SMALL                                                                                                  \
 	"tests/data/report/compare_small.json tests/data/report/survival_aml.json tests/data/report/retention_small.json " \
 	"tests/data/report/isolation_small.json tests/data/report/sobriety_small.json"
@@ -24,7 +26,7 @@
 static char *report(const char *args, int *exit_code)
 {
 	char cmd[2048];
-	snprintf(cmd, sizeof(cmd), "cd '%s/..' && LC_ALL=C '%s' report %s", PS_TEST_DIR, PS_PEERSTAT_BIN, args);
+	snprintf(cmd, sizeof(cmd), "cd '%s/..' && LC_ALL=C '%s' report %s", PS_TEST_DIR, test_peerstat_bin(), args);
 	FILE *p = popen(cmd, "r");
 	ck_assert_ptr_nonnull(p);
 	size_t len = 0, cap = 1 << 16;

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "golden.h"
 #include "peerstat/identifiers.h"
 #include "peerstat/output.h"
 #include "peerstat/schema.h"
@@ -79,14 +80,14 @@ START_TEST(date_memo_gives_the_parsers_answers)
 			struct ps_error e1, e2;
 			ps_error_clear(&e1);
 			ps_error_clear(&e2);
-			ck_assert_int_eq(ps_cell_parse(&date_spec, &plain, text, strlen(text), 3, &a, &e1), PS_OK);
-			ck_assert_int_eq(ps_cell_parse(&date_spec, &memoised, text, strlen(text), 3, &b, &e2), PS_OK);
-			ck_assert_int_eq(a.day, day);
-			ck_assert_int_eq(b.day, day);
+			ck_loop_assert(ps_cell_parse(&date_spec, &plain, text, strlen(text), 3, &a, &e1) == PS_OK);
+			ck_loop_assert(ps_cell_parse(&date_spec, &memoised, text, strlen(text), 3, &b, &e2) == PS_OK);
+			ck_loop_assert(a.day == day);
+			ck_loop_assert(b.day == day);
 			const char *wrong = bad[(size_t)day % (sizeof(bad) / sizeof(bad[0]))];
-			ck_assert_int_eq(ps_cell_parse(&date_spec, &memoised, wrong, strlen(wrong), 3, &b, &e2), PS_EDATA);
-			ck_assert_int_eq(ps_cell_parse(&date_spec, &plain, wrong, strlen(wrong), 3, &a, &e1), PS_EDATA);
-			ck_assert_str_eq(e1.message, e2.message);
+			ck_loop_assert(ps_cell_parse(&date_spec, &memoised, wrong, strlen(wrong), 3, &b, &e2) == PS_EDATA);
+			ck_loop_assert(ps_cell_parse(&date_spec, &plain, wrong, strlen(wrong), 3, &a, &e1) == PS_EDATA);
+			ck_loop_assert(strcmp(e1.message, e2.message) == 0);
 			hits_checked++;
 		}
 	}

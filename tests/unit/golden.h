@@ -46,6 +46,21 @@ size_t test_load_group(const char *relative, const char *value, const char *grou
 #define ck_assert_rel(got, want, rel, what) golden_assert_rel((got), (want), (rel), (what), __FILE__, __LINE__)
 void golden_assert_rel(double got, double want, double rel, const char *what, const char *file, int line);
 
+/*
+ * Assertions for hot loops. Check's ck_assert_* record the location of every PASSING assertion
+ * with a write(2) to its control file (so that a crash can name the last assertion passed); in
+ * a loop over 10^5 rows that was most of a suite's run time, and minutes under valgrind. These
+ * call Check only when they fail (the message names the expression and the source line).
+ */
+#define ck_loop_assert(expr) do { if (!(expr)) ck_abort_msg("Assertion '%s' failed", #expr); } while (0)
+#define ck_loop_assert_msg(expr, ...) do { if (!(expr)) ck_abort_msg(__VA_ARGS__); } while (0)
+
+/*
+ * The peerstat binary the end-to-end suites run: $PS_PEERSTAT_BIN when set (the valgrind build
+ * points it at a wrapper that runs peerstat under memcheck), else the one built with the tests.
+ */
+const char *test_peerstat_bin(void);
+
 /* Path of a file under tests/ (static buffer; valid until the next call). */
 const char *test_path(const char *relative);
 

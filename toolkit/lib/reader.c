@@ -51,8 +51,6 @@ struct ps_reader {
 	unsigned long record_line;     /* where the open record started */
 	int in_record;                 /* bytes of an unfinished record have been fed */
 	int line_has_content;          /* this line had a byte other than '\r' or '\n' */
-	int field_ended;               /* a field ended during the current segment */
-	size_t pending_bytes;          /* raw bytes fed since the last field ended */
 	unsigned bom_matched;          /* 0..2: BOM bytes held back; 3: BOM logic is over */
 	int resync;                    /* skipping to the next line after a quoting error */
 	int mid_line;                  /* the bytes fed so far end inside a line */
@@ -111,6 +109,25 @@ static void record_error(struct ps_reader *r, struct ps_error *err)
 	}
 }
 
+/*
+ * A field longer than max_field_bytes. Always fatal, even under --on-error skip, and reported
+ * the same way whether libcsv delivered the whole field (on_field) or the reader stopped it
+ * while it was still growing (feed_segment): which of the two happens depends only on where the
+ * input was cut into chunks, and the outcome must not (a pipe and a file read differently).
+ * libcsv cannot drop a field it is buffering, so the record cannot be skipped and resumed; and
+ * an unbalanced quote, which swallows the rest of the file into one field, looks the same.
+ */
+static void too_long(struct ps_reader *r)
+{
+	struct ps_error err;
+	ps_error_clear(&err);
+	locate(r, &err, r->record_line, r->nfields + 1);
+	ps_error_set(&err, PS_EDATA,
+		     "field is longer than the limit of %zu bytes (raise --max-field-bytes, or look for an unbalanced quote)",
+		     r->options.max_field_bytes);
+	stop(r, PS_EDATA, &err);
+}
+
 static int grow(void **ptr, size_t *cap, size_t need, size_t elem)
 {
 	if (need <= *cap)
@@ -156,18 +173,14 @@ static void on_field(void *data, size_t len, void *vr)
 	const char *s = data ? data : "";
 	struct ps_error err;
 
-	r->field_ended = 1;
-	r->pending_bytes = 0;
-	if (r->status != PS_OK || r->record_bad)
+	if (r->status != PS_OK)
 		return;
 	if (len > r->options.max_field_bytes) {
-		ps_error_clear(&err);
-		locate(r, &err, r->line, r->nfields + 1);
-		ps_error_set(&err, PS_EDATA, "field of %zu bytes is longer than the limit of %zu bytes", len,
-			     r->options.max_field_bytes);
-		record_error(r, &err);
+		too_long(r);
 		return;
 	}
+	if (r->record_bad)
+		return;
 	if (!ps_utf8_valid(s, len)) {
 		ps_error_clear(&err);
 		locate(r, &err, r->line, r->nfields + 1);
@@ -237,10 +250,22 @@ static void take_header(struct ps_reader *r)
 	}
 }
 
+static void end_record(struct ps_reader *r);
+
+/*
+ * libcsv's end of a record. The next record, if one begins before the segment ends (after a
+ * bare CR), begins on this same line: feed_segment marks it begun from libcsv's state.
+ */
 static void on_record(int terminator, void *vr)
 {
 	struct ps_reader *r = vr;
 	(void)terminator;
+	end_record(r);
+	r->record_line = r->line;
+}
+
+static void end_record(struct ps_reader *r)
+{
 	r->in_record = 0;
 	if (r->status != PS_OK)
 		return;
@@ -329,7 +354,6 @@ static enum ps_status syntax_error(struct ps_reader *r, const char *seg, size_t 
 	}
 	reset_record(r);
 	r->in_record = 0;
-	r->pending_bytes = 0;
 	if (ends_line) {
 		r->line++;
 		r->line_has_content = 0;
@@ -355,25 +379,30 @@ static enum ps_status feed_segment(struct ps_reader *r, const char *seg, size_t 
 		}
 		r->line_has_content = 1;
 	}
-	r->field_ended = 0;
-	size_t done = csv_parse(&r->parser, seg, n, on_field, on_record, r);
-	if (r->status != PS_OK)
-		return r->status;
-	if (done < n)
-		return syntax_error(r, seg, done, n, ends_line);
-
-	/* bound libcsv's buffer: a field (quotes doubled at worst) cannot need more raw bytes */
-	r->pending_bytes = r->field_ended ? n : r->pending_bytes + n;
-	if (r->in_record && r->pending_bytes > 2 * r->options.max_field_bytes + 16) {
-		struct ps_error err;
-		ps_error_clear(&err);
-		locate(r, &err, r->record_line, r->nfields + 1);
-		ps_error_set(&err, PS_EDATA, "field is longer than the limit of %zu bytes (an unbalanced quote?)",
-			     r->options.max_field_bytes);
-		err.status = PS_EDATA;
-		/* libcsv holds the field: the record cannot be resumed, so this one is fatal */
-		stop(r, PS_EDATA, &err);
-		return PS_EDATA;
+	/*
+	 * Bound libcsv's buffer: the unfinished field it holds (entry_pos, its content so far, a
+	 * public member of struct csv_parser) may not outgrow the limit. libcsv is given at most
+	 * limit + 1 - entry_pos bytes at a time (a byte adds at most one to entry_pos), so a field
+	 * is stopped at the very byte that makes it too long, and an error earlier in the same field
+	 * (a stray quote) is still found first: the outcome does not depend on the chunk sizes.
+	 * Fields of ordinary length take one call per segment, as before.
+	 */
+	size_t off = 0;
+	while (off < n) {
+		size_t room = r->options.max_field_bytes + 1 - r->parser.entry_pos;
+		size_t piece = n - off < room ? n - off : room;
+		size_t done = csv_parse(&r->parser, seg + off, piece, on_field, on_record, r);
+		if (r->status != PS_OK)
+			return r->status;
+		if (done < piece)
+			return syntax_error(r, seg, off + done, n, ends_line);
+		off += piece;
+		if (!r->in_record && r->parser.pstate != 0)
+			r->in_record = 1; /* a record begun after a bare CR: record_line is this line (on_record) */
+		if (r->in_record && r->parser.entry_pos > r->options.max_field_bytes) {
+			too_long(r);
+			return r->status;
+		}
 	}
 	if (ends_line) {
 		if (!r->line_has_content && !r->in_record)
@@ -424,13 +453,24 @@ static inline int fast_field(struct ps_reader *r, size_t *nfields, size_t *start
 
 static size_t fast_line(struct ps_reader *r, const char *buf, size_t len)
 {
-	if (r->in_record || r->mid_line || !r->header)
+	/*
+	 * Only between records: in_record alone is not enough, since a bare CR ends a record in
+	 * the middle of a segment and libcsv may already hold the start of the next one (fields
+	 * in r->bytes, or an open quote): found by tests/fuzz/fuzz_reader. pstate is libcsv's
+	 * public parser state, 0 (ROW_NOT_BEGUN) when no record has begun.
+	 */
+	if (r->in_record || r->mid_line || !r->header || r->nfields != 0 || r->bytes_len != 0 || r->parser.pstate != 0)
 		return 0;
 	size_t limit = len;
 	if (limit > SEGMENT_MAX)
 		limit = SEGMENT_MAX;
-	if (limit > r->options.max_field_bytes + 2)
-		limit = r->options.max_field_bytes + 2; /* content, '\r', '\n': no field can be too long */
+	/*
+	 * content and '\n' only: no field of the line can be too long. (max + 2 let a field of
+	 * max + 1 bytes through when the input came whole, found by tests/fuzz/fuzz_reader; a
+	 * CRLF line of exactly max bytes now takes libcsv's path, which checks it the same way.)
+	 */
+	if (limit > r->options.max_field_bytes + 1)
+		limit = r->options.max_field_bytes + 1;
 	if (!grow((void **)&r->bytes, &r->bytes_cap, limit + 17, 1)) /* a block may be stored past the end */
 		return 0;
 	const unsigned char *in = (const unsigned char *)buf;
@@ -508,7 +548,6 @@ static size_t fast_line(struct ps_reader *r, const char *buf, size_t len)
 	on_record(0, r);
 	r->line++;
 	r->line_has_content = 0;
-	r->pending_bytes = 0;
 	return i + 1;
 }
 
