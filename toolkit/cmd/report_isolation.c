@@ -262,18 +262,21 @@ void ps_rep_section_isolation(struct ps_report *r, const struct ps_rep_summary *
 	ps_rep_heading(r, &r->quality, 3, "Isolation (%s)", s->display);
 	ps_rep_add(r, &r->quality, PS_REP_ITEM, "Rows read: %s; rows rejected as invalid: %s.", ps_sdc_text(&sdc, x.rows, a),
 		   ps_sdc_text(&sdc, x.rejected, b));
-	struct ps_rep_table *t = ps_rep_table(r, &r->quality, 3, "Isolation follow-up against the 80% target");
+	struct ps_rep_table *t = ps_rep_table(r, &r->quality, 4, "Isolation follow-up against the 80% target");
 	ps_rep_cell(r, t, "wave");
 	ps_rep_cell(r, t, "%s followed up", g.words[0]);
 	ps_rep_cell(r, t, "%s followed up", g.words[1]);
+	ps_rep_cell(r, t, "difference in missing (chi-square)");
 	int hidden = 0;
 	for (size_t i = 0; i < x.nwaves; i++) {
 		const struct wave *v = &x.waves[i];
+		int all_known = 1;
 		ps_rep_cell(r, t, "%s", v->label);
 		for (int k = 0; k < 2; k++) {
 			const cJSON *c = ps_rj(ps_rj(v->json, "cohorts"), g.label[k]);
 			int known = ps_sdc_known(&sdc, v->followed[k]) && ps_sdc_known(&sdc, v->n_baseline[k]);
 			hidden |= !known;
+			all_known &= known;
 			double rate = ps_rj_num(c, "followed_proportion");
 			char pc[PS_WORDS_BUF];
 			if (known && isfinite(rate))
@@ -284,6 +287,16 @@ void ps_rep_section_isolation(struct ps_report *r, const struct ps_rep_summary *
 				ps_rep_cell(r, t, "%s of %s (*)", ps_sdc_text(&sdc, v->followed[k], a),
 					    ps_sdc_text(&sdc, v->n_baseline[k], b));
 		}
+		/* differential attrition: the test of the JSON's attrition block, shown only when every
+		 * count behind it is (a p-value of hidden counts could give them away) */
+		double p = ps_rj_num(ps_rj(ps_rj(ps_rj(v->json, "attrition"), "tests"), "chi_square"), "p_value");
+		char pw[PS_WORDS_BUF];
+		if (!all_known)
+			ps_rep_cell(r, t, "*");
+		else if (isfinite(p))
+			ps_rep_cell(r, t, "%s", ps_words_p(p, pw));
+		else
+			ps_rep_cell(r, t, "not available");
 	}
 	if (hidden && ps_rep_suppression_note(r))
 		ps_rep_table_note(r, t, ps_rep_suppression_note(r));
