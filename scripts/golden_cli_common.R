@@ -170,3 +170,157 @@ binary_block <- function(base, a, n1, c, n0, miss, labels, conf) {
 	pv <- function(correct) { r <- quiet(chisq.test(tab, correct = correct)); if (is.null(r)) NA else r$p.value }
 	list(chi = pv(FALSE), chi_yates = pv(TRUE), fisher = f$p.value)
 }
+
+# The `survival` contract of a two-group block (retention's time to dropout, sobriety's time to
+# relapse) from survfit, survdiff, coxph and cox.zph: cc holds time, status and g (1 treatment,
+# 0 control) and, with o$strata, strata; missing the rows left out per group (g = 0, 1). A group
+# without observations gets null figures and no comparison; cox.zph's failure when every event
+# falls at one time gives a null test (R stops).
+survival_block <- function(base, cc, missing, o) {
+	labels <- c(o$control, o$treatment)   # by g = 0, 1
+	k0 <- function(key) paste0(base, key)
+	n_by <- c(sum(cc$g == 0), sum(cc$g == 1))
+	both <- all(n_by > 0)
+	last <- function(gi) max(cc$time[cc$g == gi])
+	tau <- if (!is.null(o$tau)) o$tau else if (both) min(last(1), last(0)) else NA
+	put(k0("options.tau"), tau)
+	put(k0("options.conf_level"), o$conf)
+	rmst <- list()
+	for (gi in c(1, 0)) {
+		k <- function(key) sprintf("%sgroups.%s.%s", base, labels[gi + 1], key)
+		sub <- cc[cc$g == gi, ]
+		put(k("missing"), missing[gi + 1])
+		put(k("quantiles.length"), 0)
+		put(k("at.length"), 0)
+		if (nrow(sub) == 0) {
+			puts(k(""), list(n = 0, events = 0))
+			for (f in c("median.estimate", "median.ci_lower", "median.ci_upper", "rmst.estimate", "rmst.std_err"))
+				put(k(f), NA)
+			if (o$curve)
+				put(k("curve.length"), 0)
+			rmst[[as.character(gi)]] <- c(NA, NA)
+			next
+		}
+		fit <- survfit(Surv(time, status) ~ 1, data = sub, conf.type = o$ci, conf.int = o$conf)
+		put(k("n"), fit$n)
+		put(k("events"), sum(fit$n.event))
+		tab <- if (is.na(tau)) summary(fit)$table else summary(fit, rmean = tau)$table
+		put(k("median.estimate"), tab[["median"]])
+		put(k("median.ci_lower"), tab[[grep("LCL$", names(tab))]])
+		put(k("median.ci_upper"), tab[[grep("UCL$", names(tab))]])
+		put(k("rmst.tau"), tau)
+		put(k("rmst.estimate"), if (is.na(tau)) NA else tab[["rmean"]])
+		put(k("rmst.std_err"), if (is.na(tau)) NA else tab[["se(rmean)"]])
+		rmst[[as.character(gi)]] <- if (is.na(tau)) c(NA, NA) else c(tab[["rmean"]], tab[["se(rmean)"]])
+		if (o$curve) {
+			s <- summary(fit, censored = TRUE)
+			put(k("curve.length"), length(s$time))
+			for (i in seq_along(s$time)) {
+				key <- function(f) k(sprintf("curve.%d.%s", i - 1, f))
+				put(key("time"), s$time[i])
+				put(key("at_risk"), s$n.risk[i])
+				put(key("events"), s$n.event[i])
+				put(key("censored"), s$n.censor[i])
+				put(key("survival"), s$surv[i])
+				put(key("std_err"), s$std.err[i])
+				put(key("ci_lower"), s$lower[i])
+				put(key("ci_upper"), s$upper[i])
+			}
+		}
+	}
+	est <- rmst[["1"]][1] - rmst[["0"]][1]
+	se <- sqrt(rmst[["1"]][2]^2 + rmst[["0"]][2]^2)
+	z <- qnorm(1 - (1 - o$conf) / 2)
+	ok <- is.finite(se) && se > 0
+	puts(k0("rmst_difference."), list(tau = tau, estimate = est, std_err = se, ci_lower = est - z * se,
+					   ci_upper = est + z * se, conf_level = o$conf,
+					   z = if (ok) est / se else NA,
+					   p_value = if (ok) 2 * pnorm(-abs(est / se)) else NA))
+
+	lr <- paste0(base, "tests.logrank.")
+	cx <- paste0(base, "cox.")
+	put(paste0(lr, "rho"), 0)
+	put(paste0(cx, "conf_level"), o$conf)
+	nev <- sum(cc$status)
+	if (nrow(cc) == 0) {
+		# nobody eligible: no test (nothing observed or expected), no model (the survival
+		# contract then prints the coefficient alone, null)
+		for (f in c("statistic", "df", "p_value")) put(paste0(lr, f), NA)
+		put(sprintf("%sobserved.%s", lr, o$control), 0)
+		put(sprintf("%sobserved.%s", lr, o$treatment), 0)
+		put(sprintf("%sexpected.%s", lr, o$control), 0)
+		put(sprintf("%sexpected.%s", lr, o$treatment), 0)
+		put(paste0(cx, "coefficient"), NA)
+		return(invisible())
+	}
+	strata_term <- if (o$strata) " + strata(s)" else ""
+	form <- as.formula(paste("Surv(time, status) ~ g", strata_term))
+	if (!both) {
+		# one cohort only: no comparison (R stops: a constant covariate)
+		for (f in c("statistic", "df", "p_value")) put(paste0(lr, f), NA)
+		for (f in c("coefficient", "std_err", "hazard_ratio", "ci_lower", "ci_upper", "z", "p_value"))
+			put(paste0(cx, f), NA)
+		return(invisible())
+	}
+	sd <- survdiff(form, data = cc)
+	obs <- if (is.matrix(sd$obs)) rowSums(sd$obs) else sd$obs
+	expd <- if (is.matrix(sd$exp)) rowSums(sd$exp) else sd$exp
+	df <- sum(expd > 0) - 1
+	put(paste0(lr, "statistic"), if (df >= 1) sd$chisq else NA)
+	put(paste0(lr, "df"), if (df >= 1) df else NA)
+	put(paste0(lr, "p_value"), if (df >= 1) pchisq(sd$chisq, df, lower.tail = FALSE) else NA)
+	put(sprintf("%sobserved.%s", lr, o$control), obs[1])
+	put(sprintf("%sobserved.%s", lr, o$treatment), obs[2])
+	put(sprintf("%sexpected.%s", lr, o$control), expd[1])
+	put(sprintf("%sexpected.%s", lr, o$treatment), expd[2])
+
+	warned <- character(0)
+	fit <- withCallingHandlers(coxph(form, data = cc),
+				   warning = function(w) {
+					   warned <<- c(warned, conditionMessage(w))
+					   invokeRestart("muffleWarning")
+				   })
+	separated <- any(grepl("coefficient may be infinite", warned))
+	converged <- !any(grepl("Ran out of iterations", warned))
+	no_estimate <- separated || !converged || nev == 0
+	sm <- summary(fit, conf.int = o$conf)
+	fields <- c("coefficient", "std_err", "hazard_ratio", "ci_lower", "ci_upper", "z", "p_value")
+	if (no_estimate || is.na(sm$coefficients[1, 1])) {
+		for (f in fields) put(paste0(cx, f), NA)
+	} else {
+		puts(cx, list(coefficient = sm$coefficients[1, 1], std_err = sm$coefficients[1, 3],
+			      hazard_ratio = sm$coefficients[1, 2], ci_lower = sm$conf.int[1, 3],
+			      ci_upper = sm$conf.int[1, 4], z = sm$coefficients[1, 4], p_value = sm$coefficients[1, 5]))
+	}
+	for (t in list(c("lr", "logtest"), c("score", "sctest"), c("wald", "waldtest"))) {
+		v <- sm[[t[2]]]
+		if (is.null(v))
+			v <- c(test = NA, df = NA, pvalue = NA)
+		if (t[1] == "wald")
+			v[["test"]] <- if (is.null(fit$wald.test)) NA else as.vector(fit$wald.test)
+		if ((t[1] == "wald" && no_estimate) || (t[1] == "lr" && !converged) || nev == 0)
+			v[] <- NA
+		put(sprintf("%s%s_statistic", cx, t[1]), v[["test"]])
+		put(sprintf("%s%s_df", cx, t[1]), v[["df"]])
+		put(sprintf("%s%s_p_value", cx, t[1]), v[["pvalue"]])
+	}
+	put(paste0(cx, "covariates.length"), 0)
+	put(paste0(cx, "n"), fit$n)
+	put(paste0(cx, "events"), nev)
+	put(paste0(cx, "loglik_null"), if (nev) fit$loglik[1] else 0)
+	put(paste0(cx, "loglik"), if (nev) fit$loglik[2] else 0)
+	put(paste0(cx, "iterations"), fit$iter)
+	if (nev) {
+		put(paste0(cx, "converged"), converged)
+		put(paste0(cx, "separation"), separated)
+	}
+	# cox.zph stops when the transformed event times do not vary (every event at one time): no test
+	zph <- if (no_estimate) NULL else tryCatch(cox.zph(fit)$table, error = function(e) NULL)
+	no_zph <- is.null(zph)
+	for (r in c("g", "GLOBAL")) {
+		b <- sprintf("%sproportional_hazards.%s.", cx, if (r == "g") "group" else "global")
+		put(paste0(b, "statistic"), if (no_zph) NA else zph[r, "chisq"])
+		put(paste0(b, "df"), if (no_zph) NA else zph[r, "df"])
+		put(paste0(b, "p_value"), if (no_zph) NA else zph[r, "p"])
+	}
+}
