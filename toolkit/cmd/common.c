@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "peerstat/identifiers.h"
 #include "peerstat/output.h"
@@ -135,8 +136,16 @@ enum ps_status ps_open_input(const char *path, FILE **fp, const char **display, 
 	}
 	*display = path;
 	*fp = fopen(path, "rb");
+	int e = *fp ? 0 : errno;
+	/* a directory opens for reading on Linux and fails only at the first read: say so here,
+	 * as an input that cannot be opened (exit 66), not as a read error (74) */
+	struct stat sb;
+	if (*fp && fstat(fileno(*fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		fclose(*fp);
+		*fp = NULL;
+		e = EISDIR;
+	}
 	if (!*fp) {
-		int e = errno;
 		ps_error_copy(err->file, sizeof(err->file), path, strlen(path));
 		return ps_error_set(err, PS_ENOINPUT, "cannot open: %s", strerror(e));
 	}

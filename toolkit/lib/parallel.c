@@ -122,6 +122,12 @@ static enum ps_status single(const char *path, const struct ps_reader_options *o
 			     ps_row_fn on_row, struct ps_parallel_part *part, struct ps_error *err)
 {
 	FILE *fp = fopen(path, "rb");
+	struct stat sb;
+	if (fp && fstat(fileno(fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		fclose(fp); /* a directory: "cannot open" (exit 66), not a read error */
+		fp = NULL;
+		errno = EISDIR;
+	}
 	if (!fp) {
 		int e = errno;
 		ps_error_copy(err->file, sizeof(err->file), path, strlen(path));

@@ -19,20 +19,32 @@ enum ps_status ps_schema_resolve(const char *const *header, size_t ncolumns, con
 			}
 		}
 		if (index[k] < 0 && specs[k].required_column) {
-			/* list the header's columns, cut short with "..." when long */
-			char have[160];
+			/*
+			 * list the header's columns, cut short with "..." so that the whole message
+			 * fits err->message (a 100 000-column header, a 5 000-byte name) and still
+			 * ends with its closing parenthesis; a name too long to fit is cut itself
+			 */
+			char have[sizeof(err->message)];
+			int fixed = snprintf(NULL, 0, "no column '%s' in the header (the %s; name another column with %s; the header has: )",
+					     specs[k].name, specs[k].role, specs[k].flag);
+			size_t room = fixed > 0 && (size_t)fixed + 16 < sizeof(have) ? sizeof(have) - (size_t)fixed : 16;
 			size_t used = 0;
 			have[0] = '\0';
 			for (size_t c = 0; c < ncolumns; c++) {
-				size_t need = strlen(header[c]) + (c ? 2 : 0);
-				if (used + need + 5 >= sizeof(have)) {
-					memcpy(have + used, ", ...", 6);
+				size_t len = strlen(header[c]), sep = c ? 2 : 0;
+				if (used + sep + len + 5 > room) {
+					/* the first name always shows (cut, at a UTF-8 character boundary) */
+					size_t cut = c == 0 && room > 8 ? room - 8 : 0;
+					while (cut > 0 && ((unsigned char)header[c][cut] & 0xC0) == 0x80)
+						cut--;
+					memcpy(have + used, ", ", sep);
+					memcpy(have + used + sep, header[c], cut);
+					memcpy(have + used + sep + cut, "...", 4);
 					break;
 				}
-				if (c)
-					memcpy(have + used, ", ", 2);
-				memcpy(have + used + (c ? 2 : 0), header[c], strlen(header[c]) + 1);
-				used += need;
+				memcpy(have + used, ", ", sep);
+				memcpy(have + used + sep, header[c], len + 1);
+				used += sep + len;
 			}
 			err->line = 1;
 			return ps_error_set(err, PS_EDATA,
