@@ -51,7 +51,8 @@ enum ps_roster_rule {
 	PS_ROSTER_RULE_DUPLICATE,    /* a second row for the same participant and session date */
 	PS_ROSTER_RULE_BEFORE_ENROL, /* a session dated before the participant's enrolled_on */
 	PS_ROSTER_RULE_ENROLLED,     /* enrolled_on differs from the participant's earlier rows */
-	PS_ROSTER_RULE_AFTER_AS_OF   /* a session dated after the as-of date */
+	PS_ROSTER_RULE_AFTER_AS_OF,  /* a session dated after the as-of date */
+	PS_ROSTER_RULE_SPAN          /* sessions more than PS_DAYSET_MAX_SPAN_DAYS apart (dayset.h) */
 };
 
 /* One participant's record in the accumulator (internal; read the facts instead). */

@@ -96,14 +96,22 @@ START_TEST(dayset_finds_duplicates_over_any_span)
 	ck_assert_ptr_null(set.heap);
 	for (int w = 0; w < 26; w++)
 		ck_assert_int_eq(ps_dayset_add(&set, 19723 + 7 * w), 0);
-	/* far before and far after: grows both ways and keeps what it had */
-	ck_assert_int_eq(ps_dayset_add(&set, -25000), 1);
-	ck_assert_int_eq(ps_dayset_add(&set, 84000), 1);
+	/* far before and far after (19 years apart): grows both ways and keeps what it had */
+	ck_assert_int_eq(ps_dayset_add(&set, 16723), 1);
+	ck_assert_int_eq(ps_dayset_add(&set, 23723), 1);
 	ck_assert_int_eq(ps_dayset_add(&set, 19723 + 7 * 13), 0);
-	ck_assert_int_eq(ps_dayset_add(&set, -25000), 0);
-	ck_assert_int_eq(ps_dayset_add(&set, 84000), 0);
-	ck_assert_int_eq(ps_dayset_add(&set, 84001), 1);
-	ck_assert_int_eq(ps_dayset_add(&set, -24999), 1);
+	ck_assert_int_eq(ps_dayset_add(&set, 16723), 0);
+	ck_assert_int_eq(ps_dayset_add(&set, 23723), 0);
+	ck_assert_int_eq(ps_dayset_add(&set, 23724), 1);
+	ck_assert_int_eq(ps_dayset_add(&set, 16724), 1);
+	/* beyond the longest span (1900 and 2200 in one roll): refused, the set unchanged */
+	ck_assert_int_eq(ps_dayset_add(&set, 16723 + PS_DAYSET_MAX_SPAN_DAYS), -2);
+	ck_assert_int_eq(ps_dayset_add(&set, 23724 - PS_DAYSET_MAX_SPAN_DAYS), -2);
+	ck_assert_int_eq(ps_dayset_add(&set, 16723 + PS_DAYSET_MAX_SPAN_DAYS - 1), 1);
+	ck_assert_int_eq(ps_dayset_add(&set, -25567), -2);
+	ck_assert_int_eq(ps_dayset_add(&set, 84000), -2);
+	ck_assert_int_eq(ps_dayset_add(&set, 16723), 0);
+	ck_assert_uint_le(set.nwords * 64u, PS_DAYSET_MAX_SPAN_DAYS + 192u);
 	/* every day in a range, in scrambled order, is new exactly once */
 	struct ps_dayset dense;
 	ps_dayset_init(&dense);

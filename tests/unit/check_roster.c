@@ -255,6 +255,7 @@ static const char *rule_name(enum ps_roster_rule rule)
 	case PS_ROSTER_RULE_BEFORE_ENROL: return "before_enrolment";
 	case PS_ROSTER_RULE_ENROLLED: return "enrolled_on";
 	case PS_ROSTER_RULE_AFTER_AS_OF: return "after_as_of";
+	case PS_ROSTER_RULE_SPAN: return "span";
 	case PS_ROSTER_RULE_NONE: break;
 	}
 	return "none";

@@ -274,7 +274,8 @@ enum ps_status ps_retention_main(int argc, char **argv, struct ps_partial_input 
 	ps_error_clear(&err);
 	memset(&sessions, 0, sizeof(sessions));
 	memset(&surv, 0, sizeof(surv));
-	if (ps_common_init(&common, "retention", cmd_retention_usage) != PS_OK)
+	/* under merge, messages (a write error on -o) name the command the user ran */
+	if (ps_common_init(&common, pre ? "merge" : "retention", cmd_retention_usage) != PS_OK)
 		return PS_ENOMEM;
 	ps_attendance_init(&att);
 	ps_groups_init(&groups);

@@ -236,6 +236,15 @@ static enum ps_status on_row(void *ctx, const struct ps_row *row, struct ps_erro
 	}
 	if (v->kind == KIND_ATTENDANCE && known) {
 		int added = ps_dayset_add(&v->parts[pid].days, val[R_DATE].day);
+		if (added == -2) {
+			/* the message and the dates that would fit, at the date column as every row error */
+			long c = v->index[R_DATE];
+			ps_error_clear(err);
+			err->column = (unsigned long)c + 1;
+			ps_error_copy(err->column_name, sizeof(err->column_name), v->header[c], strlen(v->header[c]));
+			ps_dayset_span_error(&v->parts[pid].days, val[R_DATE].day, err);
+			return ps_reject_row(&v->rejects, err, v->display, row->line);
+		}
 		if (added < 0)
 			return ps_error_set(err, PS_ENOMEM, "out of memory");
 		if (added == 0) {

@@ -1,8 +1,11 @@
 /* Per-participant day bitmaps; see include/peerstat/dayset.h. */
 #include "peerstat/dayset.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "peerstat/parse.h"
 
 void ps_dayset_init(struct ps_dayset *set)
 {
@@ -57,7 +60,28 @@ static int rebase_inline(struct ps_dayset *set, int64_t offset)
 	return 1;
 }
 
-/* Grow set's span, if need be, to include day (without adding it). Returns 0, or -1. */
+int ps_dayset_bounds(const struct ps_dayset *set, int32_t *first, int32_t *last)
+{
+	const uint64_t *w = set->heap ? set->heap : set->inline_bits;
+	uint32_t a = 0, b = set->nwords;
+	while (a < b && !w[a])
+		a++;
+	if (a == b)
+		return 0;
+	while (!w[b - 1])
+		b--;
+	*first = (int32_t)((int64_t)set->base + (int64_t)a * 64 + __builtin_ctzll(w[a]));
+	*last = (int32_t)((int64_t)set->base + (int64_t)(b - 1) * 64 + 63 - __builtin_clzll(w[b - 1]));
+	return 1;
+}
+
+/*
+ * Grow set's span, if need be, to include day (without adding it). Returns 0; -2 when the
+ * days held and day would span more than PS_DAYSET_MAX_SPAN_DAYS; -1 when out of memory.
+ * A grown set is laid out afresh over the days it holds (not over its old span), with
+ * headroom of half the old span on the side day fell, the whole at most the longest span
+ * plus 128 days: so memory stays under (PS_DAYSET_MAX_SPAN_DAYS + 192) / 8 bytes a set.
+ */
 static int cover(struct ps_dayset *set, int32_t day)
 {
 	if (set->nwords == 0) {
@@ -68,33 +92,50 @@ static int cover(struct ps_dayset *set, int32_t day)
 	}
 	int64_t offset = (int64_t)day - set->base;
 	int64_t span = (int64_t)set->nwords * 64;
-	if (offset >= 0 && offset < span)
+	int32_t held_first = day, held_last = day;
+	if (offset >= 0 && offset < span) {
+		/* only a set laid out wider than the longest span can hold a day too far inside it */
+		if (span > PS_DAYSET_MAX_SPAN_DAYS && ps_dayset_bounds(set, &held_first, &held_last) &&
+		    ((int64_t)day - held_first + 1 > PS_DAYSET_MAX_SPAN_DAYS ||
+		     (int64_t)held_last - day + 1 > PS_DAYSET_MAX_SPAN_DAYS))
+			return -2;
 		return 0;
+	}
 	if (!set->heap && rebase_inline(set, offset))
 		return 0;
-	/* grow to cover day, with headroom on the side it fell */
-	int64_t lo = offset < 0 ? offset - span / 2 : 0;
-	int64_t hi = offset >= span ? offset + span / 2 + 1 : span;
-	lo = lo / 64 * 64 - (lo % 64 ? 64 : 0);
-	uint64_t nwords = (uint64_t)((hi - lo + 63) / 64);
-	if (nwords > (1u << 26))
-		return -1; /* a span of over 11 million years: refuse rather than allocate */
+	(void)ps_dayset_bounds(set, &held_first, &held_last);
+	int64_t lo = held_first < day ? held_first : day, hi = held_last > day ? held_last : day;
+	if (hi - lo + 1 > PS_DAYSET_MAX_SPAN_DAYS)
+		return -2;
+	int64_t room = span / 2, most = PS_DAYSET_MAX_SPAN_DAYS + 128;
+	if (hi - lo + 1 + room > most)
+		room = most - (hi - lo + 1);
+	if (offset < 0)
+		lo -= room;
+	else
+		hi += room;
+	uint64_t nwords = (uint64_t)((hi - lo + 1 + 63) / 64);
 	uint64_t *grown = calloc(nwords, sizeof(*grown));
 	if (!grown)
 		return -1;
-	uint64_t shift_words = (uint64_t)(-lo / 64);
-	memcpy(grown + shift_words, words(set), set->nwords * sizeof(uint64_t));
+	const uint64_t *w = words(set);
+	for (uint32_t j = 0; j < set->nwords; j++)
+		for (uint64_t bits = w[j]; bits; bits &= bits - 1) {
+			int64_t at = (int64_t)set->base + (int64_t)j * 64 + __builtin_ctzll(bits) - lo;
+			grown[at / 64] |= 1ull << (at % 64);
+		}
 	free(set->heap);
 	set->heap = grown;
-	set->base = (int32_t)(set->base + lo);
+	set->base = (int32_t)lo;
 	set->nwords = (uint32_t)nwords;
 	return 0;
 }
 
 int ps_dayset_add(struct ps_dayset *set, int32_t day)
 {
-	if (cover(set, day) != 0)
-		return -1;
+	int covered = cover(set, day);
+	if (covered != 0)
+		return covered;
 	int64_t offset = (int64_t)day - set->base;
 	uint64_t *w = words(set);
 	uint64_t bit = 1ull << (offset % 64);
@@ -152,8 +193,11 @@ int ps_dayset_union(struct ps_dayset *dst, const struct ps_dayset *src)
 	int64_t hi_day = (int64_t)src->base + (int64_t)(last - 1) * 64 + 63 - __builtin_clzll(w[last - 1]);
 	/* the two ends as days of their own first: the span then covers every day between (a span
 	 * merely covered could be moved again by the in-place re-basing of the other end) */
-	if (ps_dayset_add(dst, (int32_t)lo_day) < 0 || ps_dayset_add(dst, (int32_t)hi_day) < 0)
-		return -1;
+	int added = ps_dayset_add(dst, (int32_t)lo_day);
+	if (added >= 0)
+		added = ps_dayset_add(dst, (int32_t)hi_day);
+	if (added < 0)
+		return added; /* -2: the union would span too long; -1: out of memory */
 	uint64_t *d = words(dst);
 	for (uint32_t j = first; j < last; j++) {
 		if (!w[j])
@@ -180,4 +224,28 @@ int ps_dayset_copy(struct ps_dayset *dst, const struct ps_dayset *src)
 	}
 	memcpy(dst->heap, src->heap, src->nwords * sizeof(uint64_t));
 	return 0;
+}
+
+enum ps_status ps_dayset_span_error(const struct ps_dayset *set, int32_t day, struct ps_error *err)
+{
+	int32_t first = day, last = day;
+	(void)ps_dayset_bounds(set, &first, &last);
+	/* the dates that would fit: within the longest span of both the first and the last day */
+	int32_t lo = last - (PS_DAYSET_MAX_SPAN_DAYS - 1), hi = first + (PS_DAYSET_MAX_SPAN_DAYS - 1);
+	char given[16], a[16], b[16], from[16], to[16];
+	ps_format_date(day, given);
+	ps_format_date(first, a);
+	ps_format_date(last, b);
+	ps_format_date(lo < PS_DAYSET_FIRST_DAY ? PS_DAYSET_FIRST_DAY : lo, from);
+	ps_format_date(hi > PS_DAYSET_LAST_DAY ? PS_DAYSET_LAST_DAY : hi, to);
+	ps_error_copy(err->value, sizeof(err->value), given, strlen(given));
+	snprintf(err->expected, sizeof(err->expected), "a date from %s to %s", from, to);
+	if (first == last)
+		return ps_error_set(err, PS_EDATA,
+				    "a participant's sessions would span more than %d years (the other session: %s; a typo in "
+				    "the year?)",
+				    PS_DAYSET_MAX_SPAN_YEARS, a);
+	return ps_error_set(err, PS_EDATA,
+			    "a participant's sessions would span more than %d years (the others: %s to %s; a typo in the year?)",
+			    PS_DAYSET_MAX_SPAN_YEARS, a, b);
 }

@@ -265,6 +265,10 @@ enum ps_status ps_roster_add(struct ps_roster *r, const char *id, size_t id_len,
 		}
 		/* last check, because it is the one that changes the set when the day is new */
 		int added = ps_dayset_add(&p->sched_days, day);
+		if (added == -2) {
+			r->broken = PS_ROSTER_RULE_SPAN;
+			return err ? ps_dayset_span_error(&p->sched_days, day, err) : PS_EDATA;
+		}
 		if (added < 0)
 			return ps_error_set(err, PS_ENOMEM, "out of memory");
 		if (added == 0) {
@@ -442,6 +446,17 @@ static enum ps_status merge_apply(struct ps_roster *dst, const struct ps_roster 
 		struct ps_roster_person *q = &dst->people[where[i]];
 		if (p->enrolled != PS_ROSTER_NO_DAY)
 			q->enrolled = p->enrolled;
+		int32_t p_first, p_last;
+		if (ps_dayset_bounds(&p->sched_days, &p_first, &p_last) &&
+		    ps_dayset_add(&q->sched_days, p_first) == -2) {
+			/* checked before the union, so the message names q's days as they were */
+			dst->broken = PS_ROSTER_RULE_SPAN;
+			return ps_dayset_span_error(&q->sched_days, p_first, err);
+		}
+		if (ps_dayset_bounds(&p->sched_days, &p_first, &p_last) && ps_dayset_add(&q->sched_days, p_last) == -2) {
+			dst->broken = PS_ROSTER_RULE_SPAN;
+			return ps_dayset_span_error(&q->sched_days, p_last, err);
+		}
 		if (ps_dayset_union(&q->sched_days, &p->sched_days) != 0 || ps_dayset_union(&q->att_days, &p->att_days) != 0)
 			return ps_error_set(err, PS_ENOMEM, "out of memory");
 		q->scheduled += p->scheduled;
