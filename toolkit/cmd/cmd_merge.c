@@ -12,6 +12,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,8 +70,10 @@ static enum ps_status fail(const struct merge_state *m, const char *file, unsign
 
 static double number_of(const cJSON *obj, const char *key)
 {
+	/* a count: a whole number from 0 to 2^53 (a hand-edited 1e20 or 1e400 must not be cast) */
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-	return cJSON_IsNumber(v) ? v->valuedouble : -1;
+	return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble <= 9007199254740992.0 &&
+			       v->valuedouble == floor(v->valuedouble) ? v->valuedouble : -1;
 }
 
 static const char *string_of(const cJSON *obj, const char *key)
@@ -128,7 +131,7 @@ static enum ps_status take_header(struct merge_state *m, cJSON *h, const char *f
 	double rejected = number_of(in, "rejected_rows");
 	const char *name = string_of(in, "file");
 	if (rows < 0 || blank < 0 || threads < 0 || rejected < 0 || !name)
-		return fail(m, file, line, "the partial's input counts are missing");
+		return fail(m, file, line, "the partial's input counts are missing or not whole numbers from 0 (edited?)");
 	m->rows += (unsigned long)rows;
 	m->blank_lines += (unsigned long)blank;
 	if ((int)threads > m->threads)
@@ -205,6 +208,8 @@ static enum ps_status read_partials(struct merge_state *m, FILE *fp, const char 
 			double count = number_of(obj, "participants");
 			if (!end || strcmp(end, "partial") != 0) {
 				st = fail(m, file, line, "a partial summary starts before the last one ended (truncated?)");
+			} else if (count < 0) {
+				st = fail(m, file, line, "the end line's participant count is not a whole number from 0 (edited?)");
 			} else if (count != (double)people) {
 				st = fail(m, file, line, "the end line counts %.0f participants, the partial has %lu (edited?)", count,
 					  people);

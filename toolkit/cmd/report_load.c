@@ -2,6 +2,7 @@
 #include "report_load.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,11 +62,13 @@ static void locate(const char *text, size_t offset, struct ps_error *err)
 /*
  * Does the text end inside the document (an open string, object or array)? cJSON reports where
  * it gave up, which for a cut-off file is often well before the end: this tells the two apart.
+ * *deepest receives the deepest nesting of objects and arrays on the way.
  */
-static int ends_early(const char *text, size_t len)
+static int ends_early(const char *text, size_t len, long *deepest)
 {
 	int in_string = 0, escape = 0;
 	long depth = 0;
+	*deepest = 0;
 	for (size_t i = 0; i < len; i++) {
 		char c = text[i];
 		if (in_string) {
@@ -78,13 +81,68 @@ static int ends_early(const char *text, size_t len)
 		} else if (c == '"') {
 			in_string = 1;
 		} else if (c == '{' || c == '[') {
-			depth++;
+			if (++depth > *deepest)
+				*deepest = depth;
 		} else if (c == '}' || c == ']') {
 			if (--depth < 0)
 				return 0;
 		}
 	}
 	return in_string || depth > 0;
+}
+
+/*
+ * Members that are counts wherever they stand in a summary (docs/json.md): a whole number from
+ * 0 to 2^53, or null. The report reads figures leniently (a missing one shows as n/a), but a
+ * count that is negative, fractional, huge or a string is an edited or damaged summary: refused,
+ * rather than printed as a figure or silently hidden.
+ */
+static const char *const count_members[] = {
+	"participants", "n", "events", "at_risk", "censored", "retained", "never_attended",
+	"sessions_scheduled", "sessions_attended", "engaged", "completed", "dropped_out", "active",
+	"not_yet_observable", "n_baseline", "n_followed", "n_pairs", "n_missing", "missing", "assessed",
+	"not_abstinent", "rows", "blank_lines", "rejected_rows", NULL,
+};
+
+static int is_count_member(const char *name)
+{
+	for (size_t i = 0; name && count_members[i]; i++)
+		if (strcmp(name, count_members[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Check every number under item (at path, a dotted JSON path); 0 when fine, else err is set. */
+static int check_numbers(const cJSON *item, char *path, size_t used, size_t size, struct ps_error *err)
+{
+	if (cJSON_IsNumber(item) && !isfinite(item->valuedouble)) {
+		ps_error_set(err, PS_EDATA, "%s: a number out of range (expected a finite number; was the summary edited?)", path);
+		return 1;
+	}
+	if (item->string && is_count_member(item->string) && !cJSON_IsNull(item) && !cJSON_IsArray(item) &&
+	    !cJSON_IsObject(item)) {
+		double v = item->valuedouble;
+		if (!cJSON_IsNumber(item) || v < 0 || v != floor(v) || v > 9007199254740992.0) {
+			char shown[48];
+			if (cJSON_IsNumber(item))
+				ps_format_double(v, shown);
+			else
+				snprintf(shown, sizeof(shown), "%s", cJSON_IsString(item) ? "a string" : "not a number");
+			ps_error_set(err, PS_EDATA, "%s: not a count (%s; expected a whole number from 0 or null; was the summary edited?)",
+				     path, shown);
+			return 1;
+		}
+	}
+	int i = 0;
+	for (const cJSON *c = item->child; c; c = c->next, i++) {
+		int n = c->string ? snprintf(path + used, size - used, "%s%s", used ? "." : "", c->string)
+				  : snprintf(path + used, size - used, "[%d]", i);
+		size_t next = n > 0 && used + (size_t)n < size ? used + (size_t)n : size - 1;
+		if (check_numbers(c, path, next, size, err))
+			return 1;
+		path[used] = '\0';
+	}
+	return 0;
 }
 
 static enum ps_status check_summary(struct ps_rep_summary *out, struct ps_error *err)
@@ -133,6 +191,8 @@ enum ps_status ps_rep_load(const char *path, struct ps_rep_summary *out, struct 
 	if (st != PS_OK)
 		return st;
 	const char *end = NULL;
+	long deepest = 0;
+	int early = 0;
 	if (memchr(text, '\0', len)) {
 		size_t at = strlen(text);
 		locate(text, at, err);
@@ -147,7 +207,12 @@ enum ps_status ps_rep_load(const char *path, struct ps_rep_summary *out, struct 
 		size_t at = where && where >= text && where <= text + len ? (size_t)(where - text) : len;
 		if (len == 0 || strspn(text, " \t\r\n") == len) {
 			st = ps_error_set(err, PS_EDATA, "empty input (expected a peerstat JSON summary)");
-		} else if (ends_early(text, len)) {
+		} else if ((early = ends_early(text, len, &deepest)), deepest >= CJSON_NESTING_LIMIT) {
+			locate(text, at, err);
+			st = ps_error_set(err, PS_EDATA,
+					  "JSON nested deeper than %d levels (a peerstat summary nests a few levels; not a summary)",
+					  CJSON_NESTING_LIMIT);
+		} else if (early) {
 			locate(text, len, err);
 			st = ps_error_set(err, PS_EDATA,
 					  "truncated JSON: the text ends before the document is complete (was the file cut off?)");
@@ -158,6 +223,9 @@ enum ps_status ps_rep_load(const char *path, struct ps_rep_summary *out, struct 
 		goto done;
 	}
 	st = check_summary(out, err);
+	char where[256] = "";
+	if (st == PS_OK && check_numbers(out->root, where, 0, sizeof(where), err))
+		st = PS_EDATA;
 done:
 	free(text);
 	if (st != PS_OK)
