@@ -49,6 +49,7 @@ const char cmd_shard_usage[] =
 enum { OPT_BY = 1, OPT_OUT, OPT_DELIM };
 
 #define MAX_SHARDS 4096
+#define SHARD_MAX_RECORD (64u << 20) /* longest record copied: 64 MiB */
 
 struct shard_job {
 	const char *by;
@@ -144,6 +145,11 @@ static enum ps_status on_header_record(struct shard_job *job, const char *rec, s
 			job->column = k;
 			break;
 		}
+		/* the names listed up to 160 bytes, a long one cut (a header of 10 000 quotes) */
+		if (used + strlen(job->value) + 2 > 160) {
+			snprintf(names + used, sizeof(names) - used, "%s%.*s...", k ? ", " : "", k ? 0 : 150, job->value);
+			break;
+		}
 		int w = snprintf(names + used, sizeof(names) - used, "%s%s", k ? ", " : "", job->value);
 		if (w > 0 && (size_t)w < sizeof(names) - used)
 			used += (size_t)w;
@@ -181,10 +187,20 @@ static enum ps_status split_stream(struct shard_job *job, FILE *fp)
 	char *rec = NULL;
 	size_t len = 0, cap = 0;
 	int quoted = 0, header = 1;
+	unsigned long line = 1, rec_line = 1; /* the physical line read, and where the record began */
 	enum ps_status st = PS_OK;
 	size_t got;
 	while (st == PS_OK && (got = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
 		for (size_t i = 0; i < got && st == PS_OK; i++) {
+			if (len == SHARD_MAX_RECORD) {
+				/* memory stays bounded whatever the input (a 100 MB field, a stray quote) */
+				fprintf(stderr,
+					"peerstat: shard: %s:%lu: record longer than %u MiB (an unbalanced quote, or not a CSV "
+					"file?)\n",
+					job->display, rec_line, SHARD_MAX_RECORD >> 20);
+				st = PS_EDATA;
+				break;
+			}
 			if (len == cap) {
 				size_t ncap = cap ? cap * 2 : 4096;
 				char *grown = realloc(rec, ncap);
@@ -197,18 +213,27 @@ static enum ps_status split_stream(struct shard_job *job, FILE *fp)
 			}
 			char c = chunk[i];
 			rec[len++] = c;
-			if (c == '"')
+			if (c == '"') {
 				quoted = !quoted;
-			else if (c == '\n' && !quoted) {
-				st = header ? on_header_record(job, rec, len) : on_record(job, rec, len);
-				header = 0;
-				len = 0;
+			} else if (c == '\n') {
+				line++;
+				if (!quoted) {
+					st = header ? on_header_record(job, rec, len) : on_record(job, rec, len);
+					header = 0;
+					len = 0;
+					rec_line = line;
+				}
 			}
 		}
 	}
 	if (st == PS_OK && ferror(fp)) {
 		fprintf(stderr, "peerstat: shard: %s: read error: %s\n", job->display, strerror(errno));
 		st = PS_EIO;
+	}
+	if (st == PS_OK && quoted) {
+		fprintf(stderr, "peerstat: shard: %s:%lu: quoted field is never closed (the file ends inside quotes)\n",
+			job->display, rec_line);
+		st = PS_EDATA;
 	}
 	if (st == PS_OK && len > 0) {
 		/* the last record without a line end: give it one, so that shards concatenate */
@@ -223,7 +248,7 @@ static enum ps_status split_stream(struct shard_job *job, FILE *fp)
 		}
 	}
 	if (st == PS_OK && header) {
-		fprintf(stderr, "peerstat: shard: %s: empty input (no header)\n", job->display);
+		fprintf(stderr, "peerstat: shard: %s: no header row (the input is empty)\n", job->display);
 		st = PS_EDATA;
 	}
 	free(rec);
