@@ -54,6 +54,12 @@ int ps_strmap_intern_hashed(struct ps_strmap *map, const char *s, size_t len, ui
 int ps_strmap_find_hashed(struct ps_strmap *map, const char *s, size_t len, uint32_t hash, size_t *index);
 
 /*
+ * ps_strmap_find_hashed without the look-up cache: the map is not written, so several threads
+ * may look up in one map at once (as long as nobody adds to it meanwhile).
+ */
+int ps_strmap_lookup_hashed(const struct ps_strmap *map, const char *s, size_t len, uint32_t hash, size_t *index);
+
+/*
  * Ask the processor to fetch the slot where (s, len) would be, ahead of a look-up soon after:
  * ids in random order miss the cache at every look-up, and a fetch started one row early
  * overlaps that wait with the row before. Nothing changes.

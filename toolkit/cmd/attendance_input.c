@@ -221,7 +221,23 @@ enum ps_status ps_attendance_read(struct ps_attendance *a, const struct ps_commo
 			break;
 		struct ps_error merr;
 		ps_error_clear(&merr);
-		st = ps_roster_merge(&parts[0].roster, &parts[1].roster, &merr);
+		if (a->keep_halves) {
+			/* linked where they meet, not merged: both rosters move into a (the pair points at them) */
+			a->roster = parts[0].roster;
+			a->second = parts[1].roster;
+			ps_roster_init(&parts[0].roster, a->as_of);
+			ps_roster_init(&parts[1].roster, a->as_of);
+			st = ps_roster_pair_link(&a->pair, &a->roster, &a->second, &merr);
+			if (st != PS_OK) {
+				ps_roster_pair_release(&a->pair);
+				parts[0].roster = a->roster;
+				parts[1].roster = a->second;
+				ps_roster_init(&a->roster, a->as_of);
+				ps_roster_init(&a->second, a->as_of);
+			}
+		} else {
+			st = ps_roster_merge(&parts[0].roster, &parts[1].roster, &merr);
+		}
 		if (st == PS_EDATA) {
 			/* a rule broken across the halves: read again in one pass to locate it */
 			ps_roster_release(&parts[0].roster);
@@ -237,7 +253,12 @@ enum ps_status ps_attendance_read(struct ps_attendance *a, const struct ps_commo
 			merge_rejects(&parts[0].rejects, &parts[1].rejects);
 		break;
 	}
-	a->roster = parts[0].roster;
+	if (!a->pair.first) {
+		ps_roster_release(&a->roster);
+		a->roster = parts[0].roster;
+	} else {
+		ps_roster_release(&parts[0].roster);
+	}
 	a->rejects = parts[0].rejects;
 	ps_roster_release(&parts[1].roster);
 	free(parts[0].date_memo);
@@ -250,9 +271,20 @@ enum ps_status ps_attendance_read(struct ps_attendance *a, const struct ps_commo
 	return st;
 }
 
+enum ps_status ps_attendance_finish(struct ps_attendance *a, const struct ps_roster_rules *rules,
+				    struct ps_participant_facts **facts, size_t *n, int32_t *as_of_used,
+				    struct ps_error *err)
+{
+	if (a->pair.first)
+		return ps_roster_pair_finish(&a->pair, rules, facts, n, as_of_used, err);
+	return ps_roster_finish(&a->roster, rules, facts, n, as_of_used, err);
+}
+
 void ps_attendance_release(struct ps_attendance *a)
 {
+	ps_roster_pair_release(&a->pair);
 	ps_roster_release(&a->roster);
+	ps_roster_release(&a->second);
 }
 
 enum ps_status ps_roster_option(const struct ps_common *common, struct ps_attendance *att,

@@ -18,6 +18,7 @@
 #include "commands.h"
 #include "compare_engine.h"
 #include "partial.h"
+#include "peerstat/sort.h"
 #include "survival_engine.h"
 
 const char cmd_retention_usage[] =
@@ -123,6 +124,43 @@ static void permute_facts(struct ps_participant_facts *facts, size_t *order, siz
 			k = from;
 		}
 	}
+}
+
+struct hashed_index {
+	uint64_t hash;
+	size_t index;
+};
+
+static uint64_t hash_of(const void *elem, const void *ctx)
+{
+	(void)ctx;
+	return ((const struct hashed_index *)elem)->hash;
+}
+
+/*
+ * The participants in order of their id hashes (facts[i].id_hash, computed with the facts in
+ * two threads), ties in index order: *order receives a malloc'ed permutation (caller frees).
+ * The radix sort is stable and O(n). Returns PS_OK or PS_ENOMEM.
+ */
+static enum ps_status order_by_id_hash(const struct ps_participant_facts *facts, size_t n, size_t **order)
+{
+	struct hashed_index *k = malloc((n ? n : 1) * sizeof(*k));
+	*order = malloc((n ? n : 1) * sizeof(**order));
+	enum ps_status st = k && *order ? PS_OK : PS_ENOMEM;
+	for (size_t i = 0; st == PS_OK && i < n; i++) {
+		k[i].hash = facts[i].id_hash;
+		k[i].index = i;
+	}
+	if (st == PS_OK)
+		st = ps_sort_radix(k, n, sizeof(*k), hash_of, NULL, 64);
+	for (size_t i = 0; st == PS_OK && i < n; i++)
+		(*order)[i] = k[i].index;
+	free(k);
+	if (st != PS_OK) {
+		free(*order);
+		*order = NULL;
+	}
+	return st;
 }
 
 /* The descriptive block of one cohort. */
@@ -262,7 +300,7 @@ enum ps_status ps_retention_main(int argc, char **argv, struct ps_partial_input 
 	double *at = NULL;
 	long nat = 0;
 	int *group = NULL;
-	size_t *order = NULL, *cohort_order = NULL, collisions;
+	size_t *order = NULL, *cohort_order = NULL;
 	unsigned char *keep = NULL;
 	int partial = 0;
 	const char *as_of_arg = NULL, *strata = NULL;
@@ -363,7 +401,8 @@ enum ps_status ps_retention_main(int argc, char **argv, struct ps_partial_input 
 		att.blank_lines = pre->blank_lines;
 		att.threads_used = pre->threads;
 		att.rejects = pre->rejects;
-	} else if ((st = ps_attendance_read(&att, &common, optind < argc ? argv[optind] : NULL)) != PS_OK) {
+	} else if ((att.keep_halves = !partial), /* a partial writes the merged roster */
+		   (st = ps_attendance_read(&att, &common, optind < argc ? argv[optind] : NULL)) != PS_OK) {
 		goto done;
 	}
 	if (partial) {
@@ -371,7 +410,7 @@ enum ps_status ps_retention_main(int argc, char **argv, struct ps_partial_input 
 		goto done;
 	}
 	int32_t as_of;
-	if ((st = ps_roster_finish(&att.roster, &rules, &facts, &n, &as_of, &err)) != PS_OK) {
+	if ((st = ps_attendance_finish(&att, &rules, &facts, &n, &as_of, &err)) != PS_OK) {
 		ps_report_error(&common, &err);
 		goto done;
 	}
@@ -382,7 +421,7 @@ enum ps_status ps_retention_main(int argc, char **argv, struct ps_partial_input 
 		goto done;
 	}
 	/* participants in the order of their id hashes: the result depends on the participants only */
-	if ((st = ps_partial_order(&att.roster, pre != NULL, &order, &collisions)) != PS_OK ||
+	if ((st = order_by_id_hash(facts, n, &order)) != PS_OK ||
 	    !(cohort_order = malloc((ncohorts ? ncohorts : 1) * sizeof(*cohort_order)))) {
 		st = PS_ENOMEM;
 		goto done;

@@ -91,6 +91,17 @@ int ps_strmap_find_hashed(struct ps_strmap *map, const char *s, size_t len, uint
 	return found;
 }
 
+int ps_strmap_lookup_hashed(const struct ps_strmap *map, const char *s, size_t len, uint32_t hash, size_t *index)
+{
+	if (map->nslots == 0)
+		return 0;
+	int found;
+	size_t i = probe(map, s, len, hash, &found);
+	if (found)
+		*index = (size_t)(uint32_t)map->slots[i] - 1;
+	return found;
+}
+
 void ps_strmap_prefetch(const struct ps_strmap *map, const char *s, size_t len)
 {
 	if (map->nslots == 0 || is_last(map, s, len))
