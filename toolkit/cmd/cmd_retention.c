@@ -18,7 +18,6 @@
 #include "commands.h"
 #include "compare_engine.h"
 #include "partial.h"
-#include "peerstat/sort.h"
 #include "survival_engine.h"
 
 const char cmd_retention_usage[] =
@@ -131,36 +130,52 @@ struct hashed_index {
 	size_t index;
 };
 
-static uint64_t hash_of(const void *elem, const void *ctx)
-{
-	(void)ctx;
-	return ((const struct hashed_index *)elem)->hash;
-}
-
 /*
  * The participants in order of their id hashes (facts[i].id_hash, computed with the facts in
- * two threads), ties in index order: *order receives a malloc'ed permutation (caller frees).
- * The radix sort is stable and O(n). Returns PS_OK or PS_ENOMEM.
+ * two threads), ties (colliding hashes) in index order: *order receives a malloc'ed
+ * permutation (caller frees). SipHash values are uniform, so one counting pass and one
+ * scatter by the top bits (about two participants a bucket) and an insertion sort of each
+ * bucket on the whole hash do what four radix passes did. Returns PS_OK or PS_ENOMEM.
  */
 static enum ps_status order_by_id_hash(const struct ps_participant_facts *facts, size_t n, size_t **order)
 {
+	unsigned bits = 1;
+	while (bits < 24 && ((size_t)1 << (bits + 1)) <= n)
+		bits++;
+	size_t buckets = (size_t)1 << bits;
 	struct hashed_index *k = malloc((n ? n : 1) * sizeof(*k));
+	size_t *start = calloc(buckets + 1, sizeof(*start));
 	*order = malloc((n ? n : 1) * sizeof(**order));
-	enum ps_status st = k && *order ? PS_OK : PS_ENOMEM;
-	for (size_t i = 0; st == PS_OK && i < n; i++) {
-		k[i].hash = facts[i].id_hash;
-		k[i].index = i;
-	}
-	if (st == PS_OK)
-		st = ps_sort_radix(k, n, sizeof(*k), hash_of, NULL, 64);
-	for (size_t i = 0; st == PS_OK && i < n; i++)
-		(*order)[i] = k[i].index;
-	free(k);
-	if (st != PS_OK) {
+	if (!k || !start || !*order) {
+		free(k);
+		free(start);
 		free(*order);
 		*order = NULL;
+		return PS_ENOMEM;
 	}
-	return st;
+	for (size_t i = 0; i < n; i++)
+		start[(facts[i].id_hash >> (64 - bits)) + 1]++;
+	for (size_t b = 0; b < buckets; b++)
+		start[b + 1] += start[b];
+	for (size_t i = 0; i < n; i++) { /* in index order: each bucket holds its members by index */
+		size_t b = (size_t)(facts[i].id_hash >> (64 - bits));
+		k[start[b]++] = (struct hashed_index){ facts[i].id_hash, i };
+	}
+	/* start[b] is now where bucket b + 1 begins: sort each bucket, stably */
+	for (size_t b = 0, from = 0; b < buckets; from = start[b++]) {
+		for (size_t i = from + 1; i < start[b]; i++) {
+			struct hashed_index x = k[i];
+			size_t j = i;
+			for (; j > from && k[j - 1].hash > x.hash; j--)
+				k[j] = k[j - 1];
+			k[j] = x;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		(*order)[i] = k[i].index;
+	free(k);
+	free(start);
+	return PS_OK;
 }
 
 /* The descriptive block of one cohort. */
