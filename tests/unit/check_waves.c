@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "golden.h"
+
 #include "../../toolkit/cmd/common.c"
 #include "../../toolkit/cmd/partial_io.c"
 #include "../../toolkit/cmd/waves_input.c"
@@ -25,12 +27,7 @@ static char path[64];
 
 static void write_input(const char *text)
 {
-	strcpy(path, "/tmp/check_waves_XXXXXX");
-	int fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	size_t len = strlen(text);
-	ck_assert_int_eq(write(fd, text, len), (ssize_t)len);
-	close(fd);
+	test_temp_file(path, "/tmp/check_waves_XXXXXX", text);
 }
 
 struct fixture {

@@ -713,7 +713,8 @@ static enum ps_status build_table(struct ps_waves *w, struct ctx *c, struct ps_e
 		for (size_t k = 0; k < nv; k++)
 			w->values[cell * nv + k] = c->rec_values[i * nv + k];
 	}
-	if (w->baseline == SIZE_MAX || c->index[PS_WAVES_DATE] < 0)
+	/* merge: the partials' columns are not known (index -1), their dates are */
+	if (w->baseline == SIZE_MAX || (c->index[PS_WAVES_DATE] < 0 && !w->pre))
 		return PS_OK;
 	/* waves after the baseline in wave order (a screening wave may come before it) */
 	int after[PS_WAVES_MAX_WAVES] = { 0 };
@@ -746,7 +747,7 @@ static enum ps_status build_table(struct ps_waves *w, struct ctx *c, struct ps_e
 		char day[16], base_day[16];
 		size_t cell = ps_waves_cell(w, r->participant, r->label);
 		ps_error_clear(err);
-		err->column = (unsigned long)col + 1;
+		err->column = col >= 0 ? (unsigned long)col + 1 : 0;
 		ps_error_copy(err->column_name, sizeof(err->column_name), c->specs[PS_WAVES_DATE].name,
 			      strlen(c->specs[PS_WAVES_DATE].name));
 		ps_format_date(r->day, day);
@@ -1246,6 +1247,8 @@ static enum ps_status ctx_from_merge(struct ctx *c, struct ps_waves *w, const st
 	w->rejects.policy = common->policy;
 	c->part_files = meta->part_files;
 	c->nparts = meta->nparts;
+	for (size_t k = 0; k < PS_WAVES_NFIXED + PS_WAVES_MAX_VALUES; k++)
+		c->index[k] = -1;
 	if (m->ncells && m->nvalues != nv)
 		return ps_error_set(err, PS_EDATA, "%s: the partials hold %zu values per wave, %s reads %zu", meta->display,
 				    m->nvalues, common->command, nv);
