@@ -317,6 +317,7 @@ START_TEST(waves_refuses_bad_records_and_broken_rules)
 		"[\"0123456789abcdef\",\"peer\",null,{\"b\":[2,\"2024-02-30\",\"1\"]}]", /* no such day */
 		"[\"0123456789abcdef\",\"peer\",null,{\"b\":[2,null,1]}]",              /* a value not text */
 		"[\"0123456789abcdef\",\"peer\",null,{\"b\":[2]}]",                     /* no date */
+		"[\"0123456789abcdef\",\"peer\",null,{\"\":[2,null,\"1\"]}]",          /* an empty label */
 		"{\"k\":1}", "not json",
 	};
 	char message[256];

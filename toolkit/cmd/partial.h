@@ -70,6 +70,12 @@ struct ps_partial_input {
 enum ps_status ps_partial_order(const struct ps_roster *r, int hashed, size_t **order, size_t *collisions);
 
 /*
+ * Refuse to write a partial of an input where distinct ids share a hash (collisions from
+ * ps_partial_order*): prints why, naming display; returns PS_EDATA.
+ */
+enum ps_status ps_partial_refuse_collisions(const struct ps_common *common, const char *display, size_t collisions);
+
+/*
  * The same for the n ids of a string map: *order receives a malloc'ed permutation of 0 .. n-1
  * by id hash (ties in index order); hashed as above.
  */

@@ -224,6 +224,15 @@ enum ps_status ps_partial_writer_end(struct ps_partial_writer *pw, int ok)
 	return pw->st;
 }
 
+enum ps_status ps_partial_refuse_collisions(const struct ps_common *common, const char *display, size_t collisions)
+{
+	fprintf(stderr,
+		"peerstat: %s: %s: %zu pair%s of participant ids have the same 64-bit hash; a partial summary cannot tell "
+		"them apart (rename one, or run without --partial)\n",
+		common->command, display, collisions, collisions == 1 ? "" : "s");
+	return PS_EDATA;
+}
+
 enum ps_status ps_partial_write_roster(const struct ps_common *common, const struct ps_partial_options *options,
 				       const struct ps_attendance *att)
 {
@@ -231,12 +240,8 @@ enum ps_status ps_partial_write_roster(const struct ps_common *common, const str
 	size_t *order = NULL, collisions;
 	enum ps_status st = ps_partial_order(&att->roster, 0, &order, &collisions);
 	if (st == PS_OK && collisions) {
-		fprintf(stderr,
-			"peerstat: %s: %s: %zu pair%s of participant ids have the same 64-bit hash; a partial summary "
-			"cannot tell them apart (rename one, or run without --partial)\n",
-			common->command, att->display, collisions, collisions == 1 ? "" : "s");
 		free(order);
-		return PS_EDATA;
+		return ps_partial_refuse_collisions(common, att->display, collisions);
 	}
 	if (st != PS_OK) {
 		fprintf(stderr, "peerstat: %s: out of memory\n", common->command);

@@ -939,11 +939,7 @@ enum ps_status ps_waves_write_partial(struct ps_waves *w, const struct ps_common
 	if ((st = ps_partial_order_ids(&c.all, 0, &order, &collisions)) != PS_OK)
 		goto done;
 	if (collisions) {
-		fprintf(stderr,
-			"peerstat: %s: %s: %zu pair%s of participant ids have the same 64-bit hash; a partial summary "
-			"cannot tell them apart (rename one, or run without --partial)\n",
-			common->command, w->display, collisions, collisions == 1 ? "" : "s");
-		st = PS_EDATA;
+		st = ps_partial_refuse_collisions(common, w->display, collisions);
 		goto done;
 	}
 	/* the records of each participant together (a counting sort), each participant's by label */
@@ -1079,8 +1075,9 @@ static enum ps_status merge_wave(struct merge *m, uint32_t p, const cJSON *wave,
 	    !(cJSON_IsString(date) && ps_parse_date(date->valuestring, strlen(date->valuestring), PS_DATE_ISO, &day, NULL)))
 		return bad_record(err, "a wave's date is neither a date YYYY-MM-DD nor null");
 	size_t label;
-	int added;
-	if (ps_strmap_intern(&m->labels, wave->string, strlen(wave->string), &label, &added) != 0)
+	if (!wave->string[0])
+		return bad_record(err, "an empty wave label");
+	if (ps_strmap_intern(&m->labels, wave->string, strlen(wave->string), &label, NULL) != 0)
 		return ps_error_set(err, PS_ENOMEM, "out of memory");
 	if (label >= PS_WAVES_MAX_WAVES)
 		return ps_error_set(err, PS_EDATA, "more than %d distinct wave labels", PS_WAVES_MAX_WAVES);
