@@ -77,11 +77,13 @@ struct ps_roster {
 	int32_t latest;              /* latest session date seen, PS_ROSTER_NO_DAY when empty */
 	unsigned long rows;          /* rows accepted */
 	enum ps_roster_rule broken;  /* the rule the last rejected row (or merge) broke */
+	unsigned char ids_hashed;    /* the keys are ids' hashes in hex (read from partials) */
 };
 
 /* Facts about one participant; dates are days since 1970-01-01. */
 struct ps_participant_facts {
 	size_t participant;          /* index in roster.ids: ps_strmap_key(&roster.ids, participant) */
+	uint64_t id_hash;            /* ps_id_hash of the id (the key itself when ids_hashed) */
 	size_t cohort;               /* index in roster.cohorts */
 	int32_t site;                /* index in roster.sites, -1 when the roll has no site for them */
 	int32_t enrolled_on;         /* the enrolled_on column, else the first scheduled session */
@@ -157,6 +159,43 @@ enum ps_status ps_roster_merge(struct ps_roster *dst, const struct ps_roster *sr
 enum ps_status ps_roster_finish(struct ps_roster *r, const struct ps_roster_rules *rules,
 				struct ps_participant_facts **facts, size_t *n, int32_t *as_of_used,
 				struct ps_error *err);
+
+/*
+ * A roll read in two parts at once (a thread per half of a file) is finished without merging
+ * the parts: ps_roster_pair_link folds the second part into the first only where a participant
+ * is in both (their day sets united into first's record, the rules across parts checked as
+ * ps_roster_merge checks them) and adds second's labels to first's maps; second's other
+ * participants stay where they are. ps_roster_pair_finish then gives the facts that
+ * ps_roster_finish gives on ps_roster_merge(first, second), byte for byte, in the same order
+ * (first's participants, then second's new ones): the copy of every record and id of the second
+ * half into the first (a sixth of a two-thread run on a grouped roll) is never made.
+ */
+struct ps_roster_pair {
+	struct ps_roster *first, *second;  /* not owned */
+	size_t *where;                     /* second's participant i: index in first, SIZE_MAX when new */
+	size_t *fresh;                     /* second's new participants, in their order */
+	size_t nfresh;
+	size_t *cohort_map, *site_map;     /* second's label index -> first's */
+};
+
+/*
+ * Link second to first (both stay owned by the caller and must outlive the pair; first is
+ * changed as above). Returns PS_OK; PS_EDATA with err set and first->broken when a rule is broken
+ * across the parts (the same session in both, two cohorts, ...: no row location is known, read
+ * again in one pass to find it); PS_ENOMEM (then only ps_roster_pair_release and the rosters'
+ * release are fit). Release the pair with ps_roster_pair_release in any case.
+ */
+enum ps_status ps_roster_pair_link(struct ps_roster_pair *pair, struct ps_roster *first, struct ps_roster *second,
+				   struct ps_error *err);
+
+/* ps_roster_finish over a linked pair (same contract; facts[i].participant counts first's
+ * participants and then second's new ones, as the merged roster's indices would). */
+enum ps_status ps_roster_pair_finish(const struct ps_roster_pair *pair, const struct ps_roster_rules *rules,
+				     struct ps_participant_facts **facts, size_t *n, int32_t *as_of_used,
+				     struct ps_error *err);
+
+/* Free what the pair owns (not the rosters). */
+void ps_roster_pair_release(struct ps_roster_pair *pair);
 
 /* Number of participants so far. */
 size_t ps_roster_count(const struct ps_roster *r);

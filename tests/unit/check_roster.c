@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "golden.h"
+#include "peerstat/idhash.h"
 #include "peerstat/parse.h"
 #include "peerstat/roster.h"
 
@@ -603,6 +604,159 @@ START_TEST(study_merged_shards)
 }
 END_TEST
 
+/* Rows "id,cohort,site,date,attended,enrolled_on" separated by ';' into r (and copy, unless NULL). */
+static void add_listed_rows(struct ps_roster *r, struct ps_roster *copy, const char *rows)
+{
+	char buf[1024];
+	snprintf(buf, sizeof(buf), "%s", rows);
+	for (char *save = NULL, *line = strtok_r(buf, ";", &save); line; line = strtok_r(NULL, ";", &save)) {
+		char *f[6];
+		ck_assert_uint_eq(split(line, f, 6), 6);
+		struct trow t = { 0, f[0], f[1], is_na(f[2]) ? NULL : f[2], parse_day(f[3]),
+				  is_na(f[5]) ? PS_ROSTER_NO_DAY : parse_day(f[5]), f[4][0] == '1' };
+		ck_assert_int_eq(add_row(r, &t, NULL), PS_OK);
+		if (copy)
+			ck_assert_int_eq(add_row(copy, &t, NULL), PS_OK);
+	}
+}
+
+/* Rows from .. to - 1 into a fresh roster. */
+static void feed_range(struct ps_roster *r, const struct trow *rows, size_t from, size_t to)
+{
+	ps_roster_init(r, PS_ROSTER_NO_DAY);
+	for (size_t i = from; i < to; i++)
+		ck_loop_assert(add_row(r, &rows[i], NULL) == PS_OK);
+}
+
+/*
+ * Rows cut at cut into two halves: the facts of the linked pair (ps_roster_pair_finish) equal
+ * those of ps_roster_merge + ps_roster_finish, record for record, labels included.
+ */
+static void assert_pair_equals_merge(const struct trow *rows, size_t n, size_t cut, const struct ps_roster_rules *rules)
+{
+	struct ps_roster merged, half, first, second;
+	struct ps_roster_pair pair;
+	struct ps_participant_facts *fm, *fp;
+	size_t nm, np;
+	int32_t as_of_m, as_of_p;
+	feed_range(&merged, rows, 0, cut);
+	feed_range(&half, rows, cut, n);
+	ck_assert_int_eq(ps_roster_merge(&merged, &half, NULL), PS_OK);
+	ck_assert_int_eq(ps_roster_finish(&merged, rules, &fm, &nm, &as_of_m, NULL), PS_OK);
+	feed_range(&first, rows, 0, cut);
+	feed_range(&second, rows, cut, n);
+	ck_assert_int_eq(ps_roster_pair_link(&pair, &first, &second, NULL), PS_OK);
+	ck_assert_int_eq(ps_roster_pair_finish(&pair, rules, &fp, &np, &as_of_p, NULL), PS_OK);
+	ck_assert_uint_eq(nm, np);
+	ck_assert_int_eq(as_of_m, as_of_p);
+	ck_assert_uint_eq(ps_roster_count(&first) + pair.nfresh, nm);
+	ck_assert_uint_eq(merged.cohorts.count, first.cohorts.count);
+	ck_assert_uint_eq(merged.sites.count, first.sites.count);
+	for (size_t i = 0; i < merged.cohorts.count; i++)
+		ck_assert_str_eq(ps_strmap_key(&merged.cohorts, i), ps_strmap_key(&first.cohorts, i));
+	for (size_t i = 0; i < merged.sites.count; i++)
+		ck_assert_str_eq(ps_strmap_key(&merged.sites, i), ps_strmap_key(&first.sites, i));
+	size_t differ = 0, first_differ = 0;
+	for (size_t i = 0; i < nm; i++) {
+		if (memcmp(&fm[i], &fp[i], sizeof(fm[i])) != 0 && differ++ == 0)
+			first_differ = i;
+	}
+	ck_assert_msg(differ == 0, "%zu participants differ, the first at %zu", differ, first_differ);
+	/* the hash is SipHash-2-4 of the id */
+	ck_assert(fm[0].id_hash == ps_id_hash(ps_strmap_key(&merged.ids, 0), ps_strmap_key_len(&merged.ids, 0)));
+	free(fm);
+	free(fp);
+	ps_roster_pair_release(&pair);
+	ps_roster_release(&merged);
+	ps_roster_release(&half);
+	ps_roster_release(&first);
+	ps_roster_release(&second);
+}
+
+START_TEST(pair_equals_merge_study)
+{
+	struct gold g;
+	struct troll roll;
+	load_gold("study", &g);
+	load_roll(g.input, &roll);
+	assert_pair_equals_merge(roll.rows, roll.n, 5003, &g.rules); /* a participant split at the cut */
+	assert_pair_equals_merge(roll.rows, roll.n, 0, &g.rules);
+	assert_pair_equals_merge(roll.rows, roll.n, roll.n, &g.rules);
+	shuffle(roll.rows, roll.n, 7);
+	assert_pair_equals_merge(roll.rows, roll.n, roll.n / 2, NULL);
+	free_roll(&roll);
+	free_gold(&g);
+}
+END_TEST
+
+/*
+ * Large enough (over 65 536 participants in each part) for the link and the facts to run in
+ * two threads: grouped rows cut inside a participant, then shuffled rows (almost everyone in
+ * both parts). Labels: a cohort and a site that first appear in the second part.
+ */
+START_TEST(pair_equals_merge_two_threads)
+{
+	const size_t people = 140000, per = 5;
+	struct trow *rows = malloc(people * per * sizeof(*rows));
+	char *ids = malloc(people * 8);
+	static char *cohorts[] = { "peer", "therapy_only", "late_cohort" };
+	static char *sites[] = { "north", "south", "east", "west_late" };
+	ck_assert(rows && ids);
+	size_t n = 0;
+	for (size_t i = 0; i < people; i++) {
+		char *id = ids + i * 8;
+		snprintf(id, 8, "S%06zu", i);
+		int late = i >= people * 3 / 4;
+		for (size_t k = 0; k < per - i % 3; k++) {
+			struct trow t = { n + 2, id, cohorts[late ? 2 : i % 2],
+					  i % 11 == 0 ? NULL : sites[late && i % 5 == 0 ? 3 : i % 3],
+					  (int32_t)(19700 + i % 90 + 7 * (int32_t)k), PS_ROSTER_NO_DAY, (i * 7 + k) % 3 != 0 };
+			rows[n++] = t;
+		}
+	}
+	assert_pair_equals_merge(rows, n, n / 2 + 1, NULL);
+	shuffle(rows, n, 11);
+	assert_pair_equals_merge(rows, n, n / 2, NULL);
+	free(rows);
+	free(ids);
+}
+END_TEST
+
+/* A link that breaks a rule says which, as ps_roster_merge does. */
+static void expect_link_reject(const char *rows_a, const char *rows_b, enum ps_roster_rule rule)
+{
+	struct ps_roster a, b;
+	struct ps_roster_pair pair;
+	struct ps_error err;
+	const char *sets[2] = { rows_a, rows_b };
+	struct ps_roster *rs[2] = { &a, &b };
+	for (int k = 0; k < 2; k++) {
+		ps_roster_init(rs[k], PS_ROSTER_NO_DAY);
+		add_listed_rows(rs[k], NULL, sets[k]);
+	}
+	ps_error_clear(&err);
+	ck_assert_int_eq(ps_roster_pair_link(&pair, &a, &b, &err), PS_EDATA);
+	ck_assert_int_eq(a.broken, rule);
+	ck_assert(err.message[0] != '\0');
+	ps_roster_pair_release(&pair);
+	ps_roster_release(&a);
+	ps_roster_release(&b);
+}
+
+START_TEST(pair_link_checks_rules_across_parts)
+{
+	expect_link_reject("Q1,peer,north,2024-03-01,1,NA;Q1,peer,north,2024-03-08,0,NA",
+			   "Q2,peer,north,2024-03-01,1,NA;Q1,peer,north,2024-03-08,1,NA", PS_ROSTER_RULE_DUPLICATE);
+	expect_link_reject("Q1,peer,north,2024-03-01,1,NA", "Q2,x,north,2024-03-01,1,NA;Q1,x,north,2024-03-08,1,NA",
+			   PS_ROSTER_RULE_COHORT);
+	expect_link_reject("Q1,peer,north,2024-03-01,1,NA", "Q1,peer,NA,2024-03-08,1,NA", PS_ROSTER_RULE_SITE);
+	expect_link_reject("Q1,peer,north,2024-03-01,1,2024-02-01", "Q1,peer,north,2024-03-08,1,2024-02-02",
+			   PS_ROSTER_RULE_ENROLLED);
+	expect_link_reject("Q1,peer,north,2024-03-08,1,2024-03-05", "Q1,peer,north,2024-03-01,1,NA",
+			   PS_ROSTER_RULE_BEFORE_ENROL);
+}
+END_TEST
+
 /* A merge that breaks a rule leaves dst exactly as it was. */
 static void expect_merge_reject(const char *rows_a, const char *rows_b, enum ps_roster_rule rule)
 {
@@ -613,17 +767,7 @@ static void expect_merge_reject(const char *rows_a, const char *rows_b, enum ps_
 	ps_roster_init(&copy, PS_ROSTER_NO_DAY);
 	for (int k = 0; k < 2; k++) {
 		ps_roster_init(rs[k], PS_ROSTER_NO_DAY);
-		char buf[1024];
-		snprintf(buf, sizeof(buf), "%s", sets[k]);
-		for (char *save = NULL, *line = strtok_r(buf, ";", &save); line; line = strtok_r(NULL, ";", &save)) {
-			char *f[6];
-			ck_assert_uint_eq(split(line, f, 6), 6);
-			struct trow t = { 0, f[0], f[1], is_na(f[2]) ? NULL : f[2], parse_day(f[3]),
-					  is_na(f[5]) ? PS_ROSTER_NO_DAY : parse_day(f[5]), f[4][0] == '1' };
-			ck_assert_int_eq(add_row(rs[k], &t, NULL), PS_OK);
-			if (k == 0)
-				ck_assert_int_eq(add_row(&copy, &t, NULL), PS_OK);
-		}
+		add_listed_rows(rs[k], k == 0 ? &copy : NULL, sets[k]);
 	}
 	ps_error_clear(&err);
 	ck_assert_int_eq(ps_roster_merge(&a, &b, &err), PS_EDATA);
@@ -849,6 +993,9 @@ static Suite *roster_suite(void)
 	tcase_add_test(tc, messages_name_the_rule_not_the_participant);
 	tcase_add_test(tc, finish_checks_as_of_and_rules);
 	tcase_add_test(tc, merge_checks_rules_across_shards);
+	tcase_add_test(tc, pair_link_checks_rules_across_parts);
+	tcase_add_test(tc, pair_equals_merge_study);
+	tcase_add_test(tc, pair_equals_merge_two_threads);
 	tcase_add_test(tc, study_in_order);
 	tcase_add_test(tc, study_other_rules);
 	tcase_add_test(tc, study_early_as_of);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *test_path(const char *relative)
 {
@@ -214,4 +215,14 @@ void golden_assert_rel(double got, double want, double rel, const char *what, co
 	}
 	ck_assert_msg(fabs(got - want) <= rel * fabs(want), "%s:%d: %s = %.17g, want %.17g (rel tol %g, rel err %.3g)",
 		      file, line, what, got, want, rel, fabs(got - want) / fabs(want));
+}
+
+void test_temp_file(char *path, const char *prefix, const char *text)
+{
+	snprintf(path, 64, "%s", prefix);
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	size_t len = strlen(text);
+	ck_assert_int_eq(write(fd, text, len), (ssize_t)len);
+	close(fd);
 }

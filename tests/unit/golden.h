@@ -64,4 +64,8 @@ const char *test_peerstat_bin(void);
 /* Path of a file under tests/ (static buffer; valid until the next call). */
 const char *test_path(const char *relative);
 
+/* Write text to a new temporary file named from prefix ("/tmp/check_x_XXXXXX", copied into
+ * path, at least 64 bytes); the test unlinks it. */
+void test_temp_file(char *path, const char *prefix, const char *text);
+
 #endif

@@ -46,6 +46,9 @@ struct ps_attendance {
 	int threads;                  /* 1 or 2 (default 2) */
 	int32_t as_of;                /* PS_ROSTER_NO_DAY unless --as-of */
 	struct ps_roster roster;      /* the result, after ps_attendance_read */
+	int keep_halves;              /* set before reading: two halves stay apart (see ps_attendance_finish) */
+	struct ps_roster second;      /* then: the second half's participants not in roster */
+	struct ps_roster_pair pair;   /* and how the two are linked (pair.first NULL: not in use) */
 	struct ps_rejects rejects;    /* bad rows (merged over the parts) */
 	unsigned long rows;           /* rows accepted */
 	unsigned long blank_lines;
@@ -64,6 +67,16 @@ int ps_attendance_option(struct ps_attendance *a, int opt, const char *arg);
  * (messages on stderr) and returns the status.
  */
 enum ps_status ps_attendance_read(struct ps_attendance *a, const struct ps_common *common, const char *path);
+
+/*
+ * The facts of what was read: ps_roster_finish of a->roster, or, when a->keep_halves was set
+ * and two threads read, of the linked halves (ps_roster_pair_finish: the same facts without
+ * merging the halves; a->roster then holds the first half's participants and every label, so
+ * use the facts, not a->roster.ids). Same contract as ps_roster_finish.
+ */
+enum ps_status ps_attendance_finish(struct ps_attendance *a, const struct ps_roster_rules *rules,
+				    struct ps_participant_facts **facts, size_t *n, int32_t *as_of_used,
+				    struct ps_error *err);
 
 void ps_attendance_release(struct ps_attendance *a);
 

@@ -42,7 +42,7 @@ const char cmd_retention_usage[] =
 	"  --partial            write the exact per-participant aggregates of this input (a shard)\n"
 	"                       instead of the result, for `peerstat merge` (docs/scale.md)\n";
 
-enum { OPT_AT = 1, OPT_STRATA, OPT_GROUP, OPT_TREATMENT, OPT_CONTROL, OPT_IGNORE_OTHER, OPT_CONF, OPT_CI, OPT_TAU, OPT_NO_CURVE, OPT_PARTIAL };
+enum { OPT_AT = 1, OPT_STRATA, OPT_TREATMENT, OPT_CONTROL, OPT_IGNORE_OTHER, OPT_CONF, OPT_CI, OPT_TAU, OPT_NO_CURVE, OPT_PARTIAL };
 
 /*
  * The sessions block (descriptives, t tests, Mann-Whitney with the Hodges-Lehmann interval,
@@ -123,6 +123,59 @@ static void permute_facts(struct ps_participant_facts *facts, size_t *order, siz
 			k = from;
 		}
 	}
+}
+
+struct hashed_index {
+	uint64_t hash;
+	size_t index;
+};
+
+/*
+ * The participants in order of their id hashes (facts[i].id_hash, computed with the facts in
+ * two threads), ties (colliding hashes) in index order: *order receives a malloc'ed
+ * permutation (caller frees). SipHash values are uniform, so one counting pass and one
+ * scatter by the top bits (about two participants a bucket) and an insertion sort of each
+ * bucket on the whole hash do what four radix passes did. Returns PS_OK or PS_ENOMEM.
+ */
+static enum ps_status order_by_id_hash(const struct ps_participant_facts *facts, size_t n, size_t **order)
+{
+	unsigned bits = 1;
+	while (bits < 24 && ((size_t)1 << (bits + 1)) <= n)
+		bits++;
+	size_t buckets = (size_t)1 << bits;
+	struct hashed_index *k = malloc((n ? n : 1) * sizeof(*k));
+	size_t *start = calloc(buckets + 1, sizeof(*start));
+	*order = malloc((n ? n : 1) * sizeof(**order));
+	if (!k || !start || !*order) {
+		free(k);
+		free(start);
+		free(*order);
+		*order = NULL;
+		return PS_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		start[(facts[i].id_hash >> (64 - bits)) + 1]++;
+	for (size_t b = 0; b < buckets; b++)
+		start[b + 1] += start[b];
+	for (size_t i = 0; i < n; i++) { /* in index order: each bucket holds its members by index */
+		size_t b = (size_t)(facts[i].id_hash >> (64 - bits));
+		k[start[b]++] = (struct hashed_index){ facts[i].id_hash, i };
+	}
+	/* start[b] is now where bucket b + 1 begins: sort each bucket, stably */
+	for (size_t b = 0, from = 0; b < buckets; from = start[b++]) {
+		for (size_t i = from + 1; i < start[b]; i++) {
+			struct hashed_index x = k[i];
+			size_t j = i;
+			for (; j > from && k[j - 1].hash > x.hash; j--)
+				k[j] = k[j - 1];
+			k[j] = x;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		(*order)[i] = k[i].index;
+	free(k);
+	free(start);
+	return PS_OK;
 }
 
 /* The descriptive block of one cohort. */
@@ -233,7 +286,6 @@ enum ps_status ps_retention_main(int argc, char **argv, struct ps_partial_input 
 	static const struct option longopts[] = {
 		{ "at", required_argument, NULL, OPT_AT },
 		{ "strata", required_argument, NULL, OPT_STRATA },
-		{ "group", required_argument, NULL, OPT_GROUP },
 		{ "treatment", required_argument, NULL, OPT_TREATMENT },
 		{ "control", required_argument, NULL, OPT_CONTROL },
 		{ "ignore-other-groups", no_argument, NULL, OPT_IGNORE_OTHER },
@@ -244,6 +296,8 @@ enum ps_status ps_retention_main(int argc, char **argv, struct ps_partial_input 
 		{ "partial", no_argument, NULL, OPT_PARTIAL },
 		PS_ROSTER_LONG_OPTIONS,
 		PS_ATTENDANCE_LONG_OPTIONS,
+		/* a synonym of --cohort: the same id, so a partial records it as --cohort */
+		{ "group", required_argument, NULL, PS_OPT_ATT_BASE + PS_ATT_COHORT },
 		PS_COMMON_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -262,8 +316,8 @@ enum ps_status ps_retention_main(int argc, char **argv, struct ps_partial_input 
 	double *at = NULL;
 	long nat = 0;
 	int *group = NULL;
-	size_t *order = NULL, *cohort_order = NULL, collisions;
-	unsigned char *keep = NULL;
+	size_t *order = NULL, *cohort_order = NULL;
+	struct ps_partial_options recorded;
 	int partial = 0;
 	const char *as_of_arg = NULL, *strata = NULL;
 	size_t n = 0;
@@ -280,19 +334,16 @@ enum ps_status ps_retention_main(int argc, char **argv, struct ps_partial_input 
 	ps_attendance_init(&att);
 	ps_groups_init(&groups);
 	ps_surv_settings_init(&set);
-	if (!(keep = malloc((size_t)argc + 1))) {
-		st = PS_ENOMEM;
-		goto done;
-	}
-	memset(keep, 1, (size_t)argc + 1);
+	ps_partial_options_init(&recorded);
 	optind = 0;
 	opterr = 0;
-	int opt, handled, before = 1;
-	while (st == PS_OK && (opt = getopt_long(argc, argv, "+" PS_COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
+	int opt, handled, longindex;
+	while (st == PS_OK && (longindex = -1,
+			       opt = getopt_long(argc, argv, "+" PS_COMMON_SHORT_OPTIONS, longopts, &longindex)) != -1) {
 		/* what a partial records: the options that decide the result (not -o, --threads, --partial) */
-		if (opt == OPT_PARTIAL || opt == PS_OPT_OUTPUT || opt == PS_OPT_THREADS)
-			ps_partial_skip(keep, before, optind);
-		before = optind;
+		if (opt != OPT_PARTIAL && opt != PS_OPT_OUTPUT && opt != PS_OPT_THREADS && opt != PS_OPT_HELP && opt != '?' &&
+		    opt != ':')
+			ps_partial_options_note(&recorded, longopts, longindex, opt, optarg);
 		if (ps_attendance_option(&att, opt, optarg))
 			continue;
 		switch (opt) {
@@ -312,7 +363,6 @@ enum ps_status ps_retention_main(int argc, char **argv, struct ps_partial_input 
 				st = ps_usage_error(&common, "--strata takes 'site' here (retention knows cohort and site)");
 			strata = "site";
 			break;
-		case OPT_GROUP: att.specs[PS_ATT_COHORT].name = optarg; break;
 		case OPT_TREATMENT: groups.label[PS_GROUP_TREATMENT] = optarg; break;
 		case OPT_CONTROL: groups.label[PS_GROUP_CONTROL] = optarg; break;
 		case OPT_IGNORE_OTHER: groups.ignore_other = 1; break;
@@ -364,15 +414,16 @@ enum ps_status ps_retention_main(int argc, char **argv, struct ps_partial_input 
 		att.blank_lines = pre->blank_lines;
 		att.threads_used = pre->threads;
 		att.rejects = pre->rejects;
-	} else if ((st = ps_attendance_read(&att, &common, optind < argc ? argv[optind] : NULL)) != PS_OK) {
+	} else if ((att.keep_halves = !partial), /* a partial writes the merged roster */
+		   (st = ps_attendance_read(&att, &common, optind < argc ? argv[optind] : NULL)) != PS_OK) {
 		goto done;
 	}
 	if (partial) {
-		st = ps_partial_write_roster(&common, argc, argv, optind, keep, &att);
+		st = ps_partial_write_roster(&common, &recorded, &att);
 		goto done;
 	}
 	int32_t as_of;
-	if ((st = ps_roster_finish(&att.roster, &rules, &facts, &n, &as_of, &err)) != PS_OK) {
+	if ((st = ps_attendance_finish(&att, &rules, &facts, &n, &as_of, &err)) != PS_OK) {
 		ps_report_error(&common, &err);
 		goto done;
 	}
@@ -383,7 +434,7 @@ enum ps_status ps_retention_main(int argc, char **argv, struct ps_partial_input 
 		goto done;
 	}
 	/* participants in the order of their id hashes: the result depends on the participants only */
-	if ((st = ps_partial_order(&att.roster, pre != NULL, &order, &collisions)) != PS_OK ||
+	if ((st = order_by_id_hash(facts, n, &order)) != PS_OK ||
 	    !(cohort_order = malloc((ncohorts ? ncohorts : 1) * sizeof(*cohort_order)))) {
 		st = PS_ENOMEM;
 		goto done;
@@ -504,7 +555,7 @@ done:
 	free(group);
 	free(order);
 	free(cohort_order);
-	free(keep);
+	ps_partial_options_release(&recorded);
 	free(facts);
 	free(at);
 	ps_attendance_release(&att);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "peerstat/bytes.h"
+#include "peerstat/idhash.h"
 #include "peerstat/parse.h"
 
 /* ps_parse_date's range: 0001-01-01 and 9999-12-31 as days since 1970-01-01. */
@@ -297,12 +298,8 @@ enum ps_status ps_roster_add(struct ps_roster *r, const char *id, size_t id_len,
 	return PS_OK;
 }
 
-/*
- * Check src against dst without changing either (but the maps' look-up caches). where[i]
- * receives the index in dst of src's participant i, or SIZE_MAX when dst does not have them.
- */
-static enum ps_status merge_check(struct ps_roster *dst, const struct ps_roster *src, size_t *where,
-				  struct ps_error *err)
+/* src's sessions against dst's as-of date (known before reading: --as-of). */
+static enum ps_status merge_check_as_of(struct ps_roster *dst, const struct ps_roster *src, struct ps_error *err)
 {
 	char date[16], other[16], expected[128];
 	if (dst->as_of != PS_ROSTER_NO_DAY && src->latest != PS_ROSTER_NO_DAY && src->latest > dst->as_of) {
@@ -311,14 +308,27 @@ static enum ps_status merge_check(struct ps_roster *dst, const struct ps_roster 
 		return reject(dst, err, PS_ROSTER_RULE_AFTER_AS_OF, date, strlen(date), expected,
 			      "session date is after the as-of date");
 	}
-	for (size_t i = 0; i < src->ids.count; i++) {
+	return PS_OK;
+}
+
+/*
+ * Check src's participants from .. to - 1 against dst. Neither map is written (look-ups
+ * without the cache), so two threads may check two ranges at once; dst->broken is the only
+ * field written, on failure (give each thread its own copy of the struct). where[i] receives
+ * the index in dst of src's participant i, or SIZE_MAX when dst does not have them.
+ */
+static enum ps_status merge_check(struct ps_roster *dst, const struct ps_roster *src, size_t from, size_t to,
+				  size_t *where, struct ps_error *err)
+{
+	char date[16], other[16], expected[128];
+	for (size_t i = from; i < to; i++) {
 		const struct ps_roster_person *p = &src->people[i];
 		size_t qi;
 		where[i] = SIZE_MAX;
-		if (i + 8 < src->ids.count) /* random look-ups into a large table: start one early */
+		if (i + 8 < to) /* random look-ups into a large table: start one early */
 			ps_strmap_prefetch(&dst->ids, ps_strmap_key(&src->ids, i + 8), ps_strmap_key_len(&src->ids, i + 8));
-		if (!ps_strmap_find_hashed(&dst->ids, ps_strmap_key(&src->ids, i), ps_strmap_key_len(&src->ids, i),
-					   ps_strmap_hash_of(&src->ids, i), &qi))
+		if (!ps_strmap_lookup_hashed(&dst->ids, ps_strmap_key(&src->ids, i), ps_strmap_key_len(&src->ids, i),
+					     ps_strmap_hash_of(&src->ids, i), &qi))
 			continue;
 		where[i] = qi;
 		const struct ps_roster_person *q = &dst->people[qi];
@@ -352,6 +362,13 @@ static enum ps_status merge_check(struct ps_roster *dst, const struct ps_roster 
 			return reject(dst, err, PS_ROSTER_RULE_BEFORE_ENROL, date, strlen(date), expected,
 				      "session date is before the participant's enrolment (in another part of the input)");
 		}
+		int32_t last = p->last > q->last ? p->last : q->last;
+		if ((int64_t)last - first + 1 > PS_DAYSET_MAX_SPAN_DAYS) {
+			/* the union's day set would span too long: the part's end that widens it */
+			dst->broken = PS_ROSTER_RULE_SPAN;
+			return err ? ps_dayset_span_error(&q->sched_days, p->first < q->first ? p->first : p->last, err)
+				   : PS_EDATA;
+		}
 		int32_t day;
 		if (ps_dayset_first_common(&q->sched_days, &p->sched_days, &day)) {
 			ps_format_date(day, date);
@@ -371,6 +388,22 @@ static int32_t min_day(int32_t a, int32_t b)
 static int32_t max_day(int32_t a, int32_t b)
 {
 	return a == PS_ROSTER_NO_DAY ? b : b == PS_ROSTER_NO_DAY ? a : a > b ? a : b;
+}
+
+/* Fold p (the same participant, checked by merge_check) into q. Returns 0, or -1 out of memory. */
+static int unite(struct ps_roster_person *q, const struct ps_roster_person *p)
+{
+	if (p->enrolled != PS_ROSTER_NO_DAY)
+		q->enrolled = p->enrolled;
+	if (ps_dayset_union(&q->sched_days, &p->sched_days) != 0 || ps_dayset_union(&q->att_days, &p->att_days) != 0)
+		return -1;
+	q->scheduled += p->scheduled;
+	q->attended += p->attended;
+	q->first = min_day(q->first, p->first);
+	q->last = max_day(q->last, p->last);
+	q->first_att = min_day(q->first_att, p->first_att);
+	q->last_att = max_day(q->last_att, p->last_att);
+	return 0;
 }
 
 /* Index in dst of each label of src (interned into dst in src's order). Returns 0, or -1. */
@@ -443,28 +476,8 @@ static enum ps_status merge_apply(struct ps_roster *dst, const struct ps_roster 
 			}
 			continue;
 		}
-		struct ps_roster_person *q = &dst->people[where[i]];
-		if (p->enrolled != PS_ROSTER_NO_DAY)
-			q->enrolled = p->enrolled;
-		int32_t p_first, p_last;
-		if (ps_dayset_bounds(&p->sched_days, &p_first, &p_last) &&
-		    ps_dayset_add(&q->sched_days, p_first) == -2) {
-			/* checked before the union, so the message names q's days as they were */
-			dst->broken = PS_ROSTER_RULE_SPAN;
-			return ps_dayset_span_error(&q->sched_days, p_first, err);
-		}
-		if (ps_dayset_bounds(&p->sched_days, &p_first, &p_last) && ps_dayset_add(&q->sched_days, p_last) == -2) {
-			dst->broken = PS_ROSTER_RULE_SPAN;
-			return ps_dayset_span_error(&q->sched_days, p_last, err);
-		}
-		if (ps_dayset_union(&q->sched_days, &p->sched_days) != 0 || ps_dayset_union(&q->att_days, &p->att_days) != 0)
+		if (unite(&dst->people[where[i]], p) != 0)
 			return ps_error_set(err, PS_ENOMEM, "out of memory");
-		q->scheduled += p->scheduled;
-		q->attended += p->attended;
-		q->first = min_day(q->first, p->first);
-		q->last = max_day(q->last, p->last);
-		q->first_att = min_day(q->first_att, p->first_att);
-		q->last_att = max_day(q->last_att, p->last_att);
 	}
 	return PS_OK;
 }
@@ -479,7 +492,7 @@ enum ps_status ps_roster_merge(struct ps_roster *dst, const struct ps_roster *sr
 	enum ps_status st;
 	if (!where || !cohort_map || !site_map)
 		st = ps_error_set(err, PS_ENOMEM, "out of memory");
-	else if ((st = merge_check(dst, src, where, err)) == PS_OK)
+	else if ((st = merge_check_as_of(dst, src, err)) == PS_OK && (st = merge_check(dst, src, 0, n, where, err)) == PS_OK)
 		st = merge_apply(dst, src, where, cohort_map, site_map, err);
 	free(where);
 	free(cohort_map);
@@ -489,32 +502,61 @@ enum ps_status ps_roster_merge(struct ps_roster *dst, const struct ps_roster *sr
 	if (src->latest != PS_ROSTER_NO_DAY)
 		note_latest(dst, src->latest);
 	dst->rows += src->rows;
+	dst->ids_hashed |= src->ids_hashed;
 	return PS_OK;
 }
 
-/* The facts of participants from .. to - 1 (ps_roster_finish runs two of these at once). */
+/*
+ * The facts of participants from .. to - 1 (two of these run at once), of one roster (pair
+ * NULL) or of a linked pair: index i < first's count is first's participant i, the others are
+ * second's new participants in order, their labels mapped to first's.
+ */
 struct finish_job {
 	const struct ps_roster *r;
+	const struct ps_roster_pair *pair;
 	const struct ps_roster_rules *rules;
 	int32_t as_of;
 	struct ps_participant_facts *out;
 	size_t from, to;
 };
 
+/* The id hash of participant i of r (the key itself for a roster of partials). */
+static uint64_t id_hash_of(const struct ps_roster *r, size_t i)
+{
+	const char *key = ps_strmap_key(&r->ids, i);
+	size_t len = ps_strmap_key_len(&r->ids, i);
+	uint64_t h;
+	if (r->ids_hashed && ps_id_hash_parse(key, len, &h))
+		return h;
+	return ps_id_hash(key, len);
+}
+
 static void *finish_range(void *arg)
 {
 	const struct finish_job *job = arg;
 	const struct ps_roster *r = job->r;
+	const struct ps_roster_pair *pair = job->pair;
 	const struct ps_roster_rules *rules = job->rules;
 	int32_t as_of = job->as_of;
 	struct ps_participant_facts *out = job->out;
 	int64_t gap = rules->dropout_gap_days;
+	size_t own = r->ids.count;
 	for (size_t i = job->from; i < job->to; i++) {
-		const struct ps_roster_person *p = &r->people[i];
+		const struct ps_roster_person *p;
 		struct ps_participant_facts *f = &out[i];
 		f->participant = i;
-		f->cohort = p->cohort;
-		f->site = p->site;
+		if (i < own) {
+			p = &r->people[i];
+			f->cohort = p->cohort;
+			f->site = p->site;
+			f->id_hash = id_hash_of(r, i);
+		} else {
+			size_t j = pair->fresh[i - own];
+			p = &pair->second->people[j];
+			f->cohort = pair->cohort_map[p->cohort];
+			f->site = p->site < 0 ? -1 : (int32_t)pair->site_map[p->site];
+			f->id_hash = id_hash_of(pair->second, j);
+		}
 		f->enrolled_from_column = p->enrolled != PS_ROSTER_NO_DAY;
 		f->enrolled_on = f->enrolled_from_column ? p->enrolled : p->first;
 		f->end_on = p->last;
@@ -539,9 +581,9 @@ static void *finish_range(void *arg)
 	return NULL;
 }
 
-enum ps_status ps_roster_finish(struct ps_roster *r, const struct ps_roster_rules *rules,
-				struct ps_participant_facts **facts, size_t *n, int32_t *as_of_used,
-				struct ps_error *err)
+/* ps_roster_finish of r, or of the pair linked with r as its first part. */
+static enum ps_status finish(struct ps_roster *r, const struct ps_roster_pair *pair, const struct ps_roster_rules *rules,
+			     struct ps_participant_facts **facts, size_t *n, int32_t *as_of_used, struct ps_error *err)
 {
 	struct ps_roster_rules dflt = ps_roster_rules_default();
 	char date[16], other[16], expected[128];
@@ -566,19 +608,22 @@ enum ps_status ps_roster_finish(struct ps_roster *r, const struct ps_roster_rule
 		unsigned long late = 0;
 		for (size_t i = 0; i < r->ids.count; i++)
 			late += r->people[i].last > as_of;
+		for (size_t k = 0; pair && k < pair->nfresh; k++)
+			late += pair->second->people[pair->fresh[k]].last > as_of;
 		ps_format_date(r->latest, date);
 		snprintf(expected, sizeof(expected), "sessions on or before the as-of date %s", ps_format_date(as_of, other));
 		return reject(r, err, PS_ROSTER_RULE_AFTER_AS_OF, date, strlen(date), expected,
 			      "%lu participant%s sessions after the as-of date (the latest on %s)", late,
 			      late == 1 ? " has" : "s have", date);
 	}
-	size_t count = r->ids.count;
+	size_t count = r->ids.count + (pair ? pair->nfresh : 0);
 	if (count == 0)
 		return PS_OK;
 	struct ps_participant_facts *out = calloc(count, sizeof(*out));
 	if (!out)
 		return ps_error_set(err, PS_ENOMEM, "out of memory");
-	struct finish_job jobs[2] = { { r, rules, as_of, out, 0, count / 2 }, { r, rules, as_of, out, count / 2, count } };
+	struct finish_job jobs[2] = { { r, pair, rules, as_of, out, 0, count / 2 },
+				      { r, pair, rules, as_of, out, count / 2, count } };
 	pthread_t tid;
 	/* two halves at once on a large roster (the facts are independent); one thread otherwise */
 	if (count >= 65536 && pthread_create(&tid, NULL, finish_range, &jobs[1]) == 0) {
@@ -591,4 +636,134 @@ enum ps_status ps_roster_finish(struct ps_roster *r, const struct ps_roster_rule
 	*facts = out;
 	*n = count;
 	return PS_OK;
+}
+
+enum ps_status ps_roster_finish(struct ps_roster *r, const struct ps_roster_rules *rules,
+				struct ps_participant_facts **facts, size_t *n, int32_t *as_of_used,
+				struct ps_error *err)
+{
+	return finish(r, NULL, rules, facts, n, as_of_used, err);
+}
+
+enum ps_status ps_roster_pair_finish(const struct ps_roster_pair *pair, const struct ps_roster_rules *rules,
+				     struct ps_participant_facts **facts, size_t *n, int32_t *as_of_used,
+				     struct ps_error *err)
+{
+	return finish(pair->first, pair, rules, facts, n, as_of_used, err);
+}
+
+/* One thread's share of linking: check, then fold in, second's participants from .. to - 1. */
+struct link_job {
+	struct ps_roster view;            /* a copy of first's struct: merge_check writes its broken */
+	const struct ps_roster *second;
+	size_t *where;
+	size_t from, to;
+	enum ps_status st;
+	struct ps_error err;
+};
+
+static void *link_check(void *arg)
+{
+	struct link_job *job = arg;
+	job->st = merge_check(&job->view, job->second, job->from, job->to, job->where, &job->err);
+	return NULL;
+}
+
+/* Each participant of first is met by at most one of second's: the two ranges write apart. */
+static void *link_unite(void *arg)
+{
+	struct link_job *job = arg;
+	for (size_t i = job->from; i < job->to && job->st == PS_OK; i++)
+		if (job->where[i] != SIZE_MAX && unite(&job->view.people[job->where[i]], &job->second->people[i]) != 0)
+			job->st = ps_error_set(&job->err, PS_ENOMEM, "out of memory");
+	return NULL;
+}
+
+/* Run fn over the two jobs, the second in a thread of its own when there is enough work. */
+static void run_two(void *(*fn)(void *), struct link_job *jobs, size_t count)
+{
+	pthread_t tid;
+	if (count >= 65536 && pthread_create(&tid, NULL, fn, &jobs[1]) == 0) {
+		fn(&jobs[0]);
+		pthread_join(tid, NULL);
+	} else {
+		fn(&jobs[0]);
+		fn(&jobs[1]);
+	}
+}
+
+/* The first failure of the two jobs (in second's order, as one pass over it would find it). */
+static enum ps_status link_failure(struct ps_roster_pair *pair, struct link_job *jobs, struct ps_error *err)
+{
+	for (int k = 0; k < 2; k++) {
+		if (jobs[k].st != PS_OK) {
+			pair->first->broken = jobs[k].view.broken;
+			*err = jobs[k].err;
+			return jobs[k].st;
+		}
+	}
+	return PS_OK;
+}
+
+enum ps_status ps_roster_pair_link(struct ps_roster_pair *pair, struct ps_roster *first, struct ps_roster *second,
+				   struct ps_error *err)
+{
+	memset(pair, 0, sizeof(*pair));
+	pair->first = first;
+	pair->second = second;
+	first->broken = PS_ROSTER_RULE_NONE;
+	size_t n = second->ids.count;
+	enum ps_status st = merge_check_as_of(first, second, err);
+	if (st != PS_OK)
+		return st;
+	pair->where = malloc((n ? n : 1) * sizeof(*pair->where));
+	pair->fresh = malloc((n ? n : 1) * sizeof(*pair->fresh));
+	pair->cohort_map = malloc((second->cohorts.count ? second->cohorts.count : 1) * sizeof(*pair->cohort_map));
+	pair->site_map = malloc((second->sites.count ? second->sites.count : 1) * sizeof(*pair->site_map));
+	if (!pair->where || !pair->fresh || !pair->cohort_map || !pair->site_map)
+		return ps_error_set(err, PS_ENOMEM, "out of memory");
+	struct link_job jobs[2];
+	for (int k = 0; k < 2; k++) {
+		jobs[k].view = *first;
+		jobs[k].second = second;
+		jobs[k].where = pair->where;
+		jobs[k].from = k == 0 ? 0 : n / 2;
+		jobs[k].to = k == 0 ? n / 2 : n;
+		jobs[k].st = PS_OK;
+		ps_error_clear(&jobs[k].err);
+	}
+	run_two(link_check, jobs, n);
+	if ((st = link_failure(pair, jobs, err)) != PS_OK)
+		return st;
+	/* labels new to first in second's order: the indices one pass gives (see merge_apply) */
+	if (map_labels(&first->cohorts, &second->cohorts, pair->cohort_map) != 0 ||
+	    map_labels(&first->sites, &second->sites, pair->site_map) != 0)
+		return ps_error_set(err, PS_ENOMEM, "out of memory");
+	for (size_t k = 0; k < second->cohorts.count; k++)
+		if (pair->cohort_map[k] > UINT32_MAX)
+			return ps_error_set(err, PS_ENOMEM, "out of memory");
+	for (size_t k = 0; k < second->sites.count; k++)
+		if (pair->site_map[k] > INT32_MAX)
+			return ps_error_set(err, PS_ENOMEM, "out of memory");
+	for (int k = 0; k < 2; k++)
+		jobs[k].view.people = first->people;
+	run_two(link_unite, jobs, n);
+	if ((st = link_failure(pair, jobs, err)) != PS_OK)
+		return st;
+	for (size_t i = 0; i < n; i++)
+		if (pair->where[i] == SIZE_MAX)
+			pair->fresh[pair->nfresh++] = i;
+	if (second->latest != PS_ROSTER_NO_DAY)
+		note_latest(first, second->latest);
+	first->rows += second->rows;
+	return PS_OK;
+}
+
+void ps_roster_pair_release(struct ps_roster_pair *pair)
+{
+	free(pair->where);
+	free(pair->fresh);
+	free(pair->cohort_map);
+	free(pair->site_map);
+	memset(pair, 0, sizeof(*pair));
 }

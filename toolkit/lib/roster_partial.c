@@ -120,6 +120,7 @@ enum ps_status ps_roster_person_parse(struct ps_roster *r, const char *line, siz
 		cJSON_Delete(a);
 		return st;
 	}
+	r->ids_hashed = 1; /* keys stand for ids: the facts' id_hash is the key itself */
 	const char *sched = item[5]->valuestring, *att = item[6]->valuestring;
 	size_t ns = strlen(sched), na = strlen(att);
 	if (ns == 0 || sched[0] == '0' || (sched[0] != '0' && !(hex_value(sched[0]) & 1)) || sched[ns - 1] == '0' ||

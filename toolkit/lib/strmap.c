@@ -91,11 +91,23 @@ int ps_strmap_find_hashed(struct ps_strmap *map, const char *s, size_t len, uint
 	return found;
 }
 
-void ps_strmap_prefetch(const struct ps_strmap *map, const char *s, size_t len)
+int ps_strmap_lookup_hashed(const struct ps_strmap *map, const char *s, size_t len, uint32_t hash, size_t *index)
+{
+	if (map->nslots == 0)
+		return 0;
+	int found;
+	size_t i = probe(map, s, len, hash, &found);
+	if (found)
+		*index = (size_t)(uint32_t)map->slots[i] - 1;
+	return found;
+}
+
+int ps_strmap_prefetch(const struct ps_strmap *map, const char *s, size_t len)
 {
 	if (map->nslots == 0 || is_last(map, s, len))
-		return; /* grouped rows: the next id is this one, found without hashing */
+		return 0; /* grouped rows: the next id is this one, found without hashing */
 	__builtin_prefetch(&map->slots[hash_bytes(s, len) & (map->nslots - 1)]);
+	return 1;
 }
 
 uint32_t ps_strmap_hash_of(const struct ps_strmap *map, size_t index)
