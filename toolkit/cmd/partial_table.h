@@ -1,0 +1,58 @@
+#ifndef PEERSTAT_CMD_PARTIAL_TABLE_H
+#define PEERSTAT_CMD_PARTIAL_TABLE_H
+
+/*
+ * Partial summaries of the one-row-per-participant commands, `compare` and `survival`
+ * (docs/scale.md, "compare and survival"). Their statistics need every value (ranks, medians,
+ * Kaplan-Meier, log-rank and Cox), so the sufficient statistic of a shard is its rows: per row
+ * the command used or counted, the cells it reads, as their exact text (a record line
+ * `["GROUP","CELL",...]`, no participant id), so that the merge parses the same doubles the
+ * single run parsed. Rows left out for their group (missing group, another group under
+ * --ignore-other-groups) are a record of the group cell alone, so that the merge counts them.
+ *
+ * The commands go through their rows in an order of the values (not of the input), so the
+ * merged output is the single run's, byte for byte, whatever the sharding and merge order.
+ */
+
+#include "common.h"
+#include "peerstat/table_record.h"
+
+/*
+ * Append the record line of n cells (peerstat/table_record.h) and its line end to out;
+ * scratch is a growing buffer of *scratch_cap bytes the caller frees.
+ */
+void ps_table_record_put(struct ps_text_buf *out, char **scratch, size_t *scratch_cap, const char *const *cells,
+			 const size_t *lens, size_t n);
+
+/*
+ * Write a table partial to -o FILE (atomically) or stdout: the header line (command, the
+ * options argv[1 .. optind) where keep[i], the input's counts and rejected rows), the records
+ * (nrecords lines, already formatted) and the end line. Reports its errors; returns the status.
+ */
+enum ps_status ps_table_partial_write(const struct ps_common *common, int argc, char **argv, int optind,
+				      const unsigned char *keep, const char *display, unsigned long rows,
+				      unsigned long blank_lines, const struct ps_rejects *rejects,
+				      const struct ps_text_buf *records, size_t nrecords);
+
+/* What merge hands compare or survival instead of their input. */
+struct ps_table_input {
+	const struct ps_table_rows *rows;   /* the merged records, not owned */
+	const char *display;                /* input.file of the output */
+	unsigned long rows_read;            /* input.rows: summed over the partials */
+	struct ps_rejects rejects;          /* summed rejected rows, the partials' kept errors */
+};
+
+/* The commands with their input given (merge) or read (pre NULL). */
+enum ps_status ps_compare_main(int argc, char **argv, const struct ps_table_input *pre);
+enum ps_status ps_survival_main(int argc, char **argv, const struct ps_table_input *pre);
+
+/*
+ * The merge kinds (struct ps_partial_kind in partial.h): one state for both commands, the
+ * records of every partial appended to it, run replays the command.
+ */
+void *ps_table_kind_create(void);
+enum ps_status ps_table_kind_record(void *state, const char *line, size_t len, struct ps_error *err);
+enum ps_status ps_table_kind_end(void *state, struct ps_error *err);
+void ps_table_kind_destroy(void *state);
+
+#endif
