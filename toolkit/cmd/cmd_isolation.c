@@ -18,6 +18,7 @@
 #include "peerstat/describe.h"
 #include "peerstat/padjust.h"
 #include "peerstat/ttest.h"
+#include "partial.h"
 #include "waves_input.h"
 
 const char cmd_isolation_usage[] =
@@ -40,9 +41,11 @@ const char cmd_isolation_usage[] =
 	"                       least X, compared between cohorts (default: none, no such block)\n"
 	"  --p-adjust holm|bh   adjust each test's p-values across the follow-up waves\n"
 	"  --group COL          synonym of --cohort\n"
-	"  --conf LEVEL         confidence level (default 0.95)\n";
+	"  --conf LEVEL         confidence level (default 0.95)\n"
+	"  --partial            write the exact per-participant waves of this input (a shard)\n"
+	"                       instead of the result, for `peerstat merge` (docs/scale.md)\n";
 
-enum { OPT_SCORE = 1, OPT_INSTRUMENT, OPT_RANGE, OPT_MCID, OPT_P_ADJUST, OPT_GROUP, OPT_CONF };
+enum { OPT_SCORE = 1, OPT_INSTRUMENT, OPT_RANGE, OPT_MCID, OPT_P_ADJUST, OPT_CONF, OPT_PARTIAL };
 
 struct instrument {
 	const char *name;
@@ -384,15 +387,22 @@ static void add_options(struct ps_doc *doc, const struct ps_waves *w, const stru
 
 enum ps_status cmd_isolation(int argc, char **argv)
 {
+	return ps_isolation_main(argc, argv, NULL);
+}
+
+enum ps_status ps_isolation_main(int argc, char **argv, const struct ps_waves_pre *pre)
+{
 	static const struct option longopts[] = {
 		{ "score", required_argument, NULL, OPT_SCORE },
 		{ "instrument", required_argument, NULL, OPT_INSTRUMENT },
 		{ "range", required_argument, NULL, OPT_RANGE },
 		{ "mcid", required_argument, NULL, OPT_MCID },
 		{ "p-adjust", required_argument, NULL, OPT_P_ADJUST },
-		{ "group", required_argument, NULL, OPT_GROUP },
 		{ "conf", required_argument, NULL, OPT_CONF },
+		{ "partial", no_argument, NULL, OPT_PARTIAL },
 		PS_WAVES_LONG_OPTIONS,
+		/* a synonym of --cohort: the same id, so a partial records it as --cohort */
+		{ "group", required_argument, NULL, PS_OPT_WAVES_COHORT },
 		PS_COMMON_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -407,10 +417,17 @@ enum ps_status cmd_isolation(int argc, char **argv)
 	if (ps_common_init(&common, "isolation", cmd_isolation_usage) != PS_OK)
 		return PS_ENOMEM;
 	ps_waves_init(&w);
+	struct ps_partial_options recorded;
+	int partial = 0;
+	ps_partial_options_init(&recorded);
 	optind = 0;
 	opterr = 0;
-	int opt, handled;
-	while (st == PS_OK && (opt = getopt_long(argc, argv, "+" PS_COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
+	int opt, handled, longindex;
+	while (st == PS_OK && (longindex = -1,
+			       opt = getopt_long(argc, argv, "+" PS_COMMON_SHORT_OPTIONS, longopts, &longindex)) != -1) {
+		/* what a partial records: the options that decide the result (not -o, --partial) */
+		if (opt != OPT_PARTIAL && opt != PS_OPT_OUTPUT && opt != PS_OPT_HELP && opt != '?' && opt != ':')
+			ps_partial_options_note(&recorded, longopts, longindex, opt, optarg);
 		switch (opt) {
 		case OPT_SCORE: o.score = optarg; break;
 		case OPT_INSTRUMENT:
@@ -438,8 +455,8 @@ enum ps_status cmd_isolation(int argc, char **argv)
 			else
 				st = ps_usage_error(&common, "--p-adjust takes holm or bh, not '%s'", optarg);
 			break;
-		case OPT_GROUP: st = ps_waves_option(&common, &w, PS_OPT_WAVES_COHORT, optarg, &handled); break;
 		case OPT_CONF: st = ps_parse_conf(&common, optarg, &o.conf); break;
+		case OPT_PARTIAL: partial = 1; break;
 		case '?': st = ps_usage_error(&common, "unknown option '%s'", argv[optind - 1]); break;
 		default:
 			if ((st = ps_waves_option(&common, &w, opt, optarg, &handled)) == PS_OK && !handled)
@@ -470,6 +487,11 @@ enum ps_status cmd_isolation(int argc, char **argv)
 	w.value[0] = (struct ps_field_spec){ "isolation score", o.score, "--score", PS_TYPE_NUMBER, 1, 0,
 					     range ? o.min : 1, range ? o.max : 0 };
 	w.nvalues = 1;
+	if (partial) {
+		st = ps_waves_write_partial(&w, &common, optind < argc ? argv[optind] : NULL, &recorded);
+		goto done;
+	}
+	w.pre = pre;
 	if ((st = ps_waves_read(&w, &common, optind < argc ? argv[optind] : NULL)) != PS_OK)
 		goto done;
 
@@ -502,6 +524,7 @@ done:
 		fprintf(stderr, "peerstat: isolation: out of memory\n");
 	wave_data_release(&d);
 	ps_doc_release(&doc);
+	ps_partial_options_release(&recorded);
 	ps_waves_release(&w);
 	ps_common_release(&common);
 	return st;

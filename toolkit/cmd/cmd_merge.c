@@ -1,14 +1,15 @@
 /*
  * peerstat merge [options] PARTIAL...
  *
- * Combine partial summaries (`retention --partial` on shards of one input) into the result the
+ * Combine partial summaries (`COMMAND --partial` on shards of one input) into the result the
  * command prints on the whole input: docs/scale.md. Each partial is read line by line (JSON
- * Lines: header, one line per participant, end line), its participants go into a roster of
- * its own (ps_roster_person_parse, through the roster's rules), and that roster is merged into
- * the total with ps_roster_merge: a participant split between shards is combined exactly, and
- * a rule broken across shards (the same session twice, two cohorts) is an error, as it is in
- * one pass. The command is then run with the recorded options and the merged roster in place
- * of its input. Partials must come from the same peerstat version, command and options.
+ * Lines: header, one record line per participant, end line). The header and end lines are
+ * checked here, the same for every command; the record lines go to the command's partial kind
+ * (partial.h: ps_partial_kinds[]), which combines them through the command's own rules (a
+ * participant split between shards is combined exactly, a rule broken across shards is an
+ * error, as it is in one pass) and then runs the command with the recorded options and the
+ * merged total in place of its input. Partials must come from the same peerstat version,
+ * command and options.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,10 +23,10 @@
 const char cmd_merge_usage[] =
 	"usage: peerstat merge [options] PARTIAL...\n"
 	"\n"
-	"Combine partial summaries written with --partial (retention) on parts of one input into\n"
-	"the JSON the command prints on the whole input. A PARTIAL file may hold several partials\n"
-	"one after the other ('-' or none: standard input). All must come from the same peerstat\n"
-	"version, command and options. See docs/scale.md.\n"
+	"Combine partial summaries written with --partial (retention, isolation, sobriety) on parts\n"
+	"of one input into the JSON the command prints on the whole input. A PARTIAL file may hold\n"
+	"several partials one after the other ('-' or none: standard input). All must come from the\n"
+	"same peerstat version, command and options (in any order or spelling). See docs/scale.md.\n"
 	"\n"
 	"  --input-name NAME  input.file in the output (default: the name the partials share,\n"
 	"                     else \"(merged)\")\n"
@@ -41,7 +42,10 @@ struct merge_state {
 	char *command;                /* from the first header */
 	char **options;               /* its options (strings owned by first_header) */
 	int noptions;
-	struct ps_roster total;
+	const struct ps_partial_kind *kind;   /* the command's */
+	void *state;                  /* the kind's running total */
+	char **part_files;            /* input.file of each partial read (owned) */
+	size_t nparts, parts_cap;
 	unsigned long rows, blank_lines;
 	int threads;
 	struct ps_rejects rejects;
@@ -98,8 +102,20 @@ static enum ps_status take_header(struct merge_state *m, cJSON *h, const char *f
 	const cJSON *o;
 	cJSON_ArrayForEach(o, opts) if (!cJSON_IsString(o)) return fail(m, file, line, "partial options are not strings");
 	if (!m->first_header) {
-		if (strcmp(command, "retention") != 0)
-			return fail(m, file, line, "merge combines partials of retention, not of '%s'", command);
+		for (m->kind = ps_partial_kinds; m->kind->command && strcmp(m->kind->command, command) != 0; m->kind++)
+			;
+		if (!m->kind->command) {
+			char known[256];
+			size_t len = 0;
+			known[0] = '\0';
+			for (const struct ps_partial_kind *k = ps_partial_kinds; k->command && len < sizeof(known); k++)
+				len += (size_t)snprintf(known + len, sizeof(known) - len, "%s%s", k == ps_partial_kinds ? "" : ", ",
+							k->command);
+			m->kind = NULL;
+			return fail(m, file, line, "merge combines partials of %s, not of '%s'", known, command);
+		}
+		if (!(m->state = m->kind->create()))
+			return PS_ENOMEM;
 		m->command = (char *)command;
 		m->noptions = cJSON_GetArraySize(opts);
 		if (!(m->options = calloc((size_t)m->noptions + 1, sizeof(*m->options))))
@@ -150,6 +166,17 @@ static enum ps_status take_header(struct merge_state *m, cJSON *h, const char *f
 		if ((s = string_of(e, "message")))
 			ps_error_copy(err->message, sizeof(err->message), s, strlen(s));
 	}
+	if (m->nparts == m->parts_cap) {
+		size_t cap = m->parts_cap ? m->parts_cap * 2 : 8;
+		char **more = realloc(m->part_files, cap * sizeof(*more));
+		if (!more)
+			return PS_ENOMEM;
+		m->part_files = more;
+		m->parts_cap = cap;
+	}
+	if (!(m->part_files[m->nparts] = strdup(name)))
+		return PS_ENOMEM;
+	m->nparts++;
 	if (!m->name && !m->name_differs) {
 		if (!(m->name = strdup(name)))
 			return PS_ENOMEM;
@@ -169,10 +196,8 @@ static enum ps_status read_partials(struct merge_state *m, FILE *fp, const char 
 	ssize_t got;
 	unsigned long line = 0, people = 0;
 	int in_partial = 0, any = 0;
-	struct ps_roster part;
 	struct ps_error err;
 	enum ps_status st = PS_OK;
-	ps_roster_init(&part, PS_ROSTER_NO_DAY);
 	while (st == PS_OK && (got = getline(&buf, &cap, fp)) >= 0) {
 		line++;
 		size_t len = (size_t)got;
@@ -180,7 +205,7 @@ static enum ps_status read_partials(struct merge_state *m, FILE *fp, const char 
 			len--;
 		if (in_partial && len && buf[0] == '[') {
 			ps_error_clear(&err);
-			if ((st = ps_roster_person_parse(&part, buf, len, &err)) == PS_EDATA)
+			if ((st = m->kind->record(m->state, buf, len, &err)) == PS_EDATA)
 				fail(m, file, line, "%s", err.message);
 			people++;
 			continue;
@@ -210,11 +235,8 @@ static enum ps_status read_partials(struct merge_state *m, FILE *fp, const char 
 					  people);
 			} else {
 				ps_error_clear(&err);
-				st = ps_roster_merge(&m->total, &part, &err);
-				if (st == PS_EDATA)
-					fail(m, file, line, "%s (value '%s', expected %s)", err.message, err.value, err.expected);
-				ps_roster_release(&part);
-				ps_roster_init(&part, PS_ROSTER_NO_DAY);
+				if ((st = m->kind->end(m->state, &err)) == PS_EDATA)
+					fail(m, file, line, "%s", err.message);
 				in_partial = 0;
 				m->partials++;
 			}
@@ -229,7 +251,6 @@ static enum ps_status read_partials(struct merge_state *m, FILE *fp, const char 
 		st = fail(m, file, line, "truncated partial summary: no end line");
 	if (st == PS_OK && !any)
 		st = fail(m, file, 0, "no partial summary in it (empty)");
-	ps_roster_release(&part);
 	free(buf);
 	return st;
 }
@@ -251,7 +272,6 @@ enum ps_status cmd_merge(int argc, char **argv)
 	if (ps_common_init(&common, "merge", cmd_merge_usage) != PS_OK)
 		return PS_ENOMEM;
 	m.common = &common;
-	ps_roster_init(&m.total, PS_ROSTER_NO_DAY);
 	ps_rejects_init(&m.rejects, PS_ON_ERROR_SKIP);
 	optind = 0;
 	opterr = 0;
@@ -287,7 +307,7 @@ enum ps_status cmd_merge(int argc, char **argv)
 		if (st != PS_OK)
 			goto done;
 	}
-	/* the command, with the recorded options and the merged roster for its input */
+	/* the command, with the recorded options and the merged total for its input */
 	if (!(cargv = calloc((size_t)m.noptions + 4, sizeof(*cargv)))) {
 		st = PS_ENOMEM;
 		goto done;
@@ -300,20 +320,23 @@ enum ps_status cmd_merge(int argc, char **argv)
 		cargv[cargc++] = "-o";
 		cargv[cargc++] = (char *)common.output;
 	}
-	struct ps_partial_input pre;
-	pre.roster = m.total;
-	memset(&m.total, 0, sizeof(m.total));
-	pre.display = input_name ? input_name : m.name ? m.name : "(merged)";
-	pre.rows = m.rows;
-	pre.blank_lines = m.blank_lines;
-	pre.threads = m.threads;
-	pre.rejects = m.rejects;
-	st = ps_retention_main(cargc, cargv, &pre);
-	ps_roster_release(&pre.roster); /* empty unless the command stopped before taking it */
+	struct ps_partial_meta meta;
+	meta.display = input_name ? input_name : m.name ? m.name : "(merged)";
+	meta.rows = m.rows;
+	meta.blank_lines = m.blank_lines;
+	meta.threads = m.threads;
+	meta.rejects = m.rejects;
+	meta.part_files = (const char *const *)m.part_files;
+	meta.nparts = m.nparts;
+	st = m.kind->run(m.state, cargc, cargv, &meta);
 done:
 	if (st == PS_ENOMEM)
 		fprintf(stderr, "peerstat: merge: out of memory\n");
-	ps_roster_release(&m.total);
+	if (m.kind && m.state)
+		m.kind->destroy(m.state);
+	for (size_t i = 0; i < m.nparts; i++)
+		free(m.part_files[i]);
+	free(m.part_files);
 	free(cargv);
 	free(m.options);
 	free(m.first_file);

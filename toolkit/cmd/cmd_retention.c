@@ -42,7 +42,7 @@ const char cmd_retention_usage[] =
 	"  --partial            write the exact per-participant aggregates of this input (a shard)\n"
 	"                       instead of the result, for `peerstat merge` (docs/scale.md)\n";
 
-enum { OPT_AT = 1, OPT_STRATA, OPT_GROUP, OPT_TREATMENT, OPT_CONTROL, OPT_IGNORE_OTHER, OPT_CONF, OPT_CI, OPT_TAU, OPT_NO_CURVE, OPT_PARTIAL };
+enum { OPT_AT = 1, OPT_STRATA, OPT_TREATMENT, OPT_CONTROL, OPT_IGNORE_OTHER, OPT_CONF, OPT_CI, OPT_TAU, OPT_NO_CURVE, OPT_PARTIAL };
 
 /*
  * The sessions block (descriptives, t tests, Mann-Whitney with the Hodges-Lehmann interval,
@@ -233,7 +233,6 @@ enum ps_status ps_retention_main(int argc, char **argv, struct ps_partial_input 
 	static const struct option longopts[] = {
 		{ "at", required_argument, NULL, OPT_AT },
 		{ "strata", required_argument, NULL, OPT_STRATA },
-		{ "group", required_argument, NULL, OPT_GROUP },
 		{ "treatment", required_argument, NULL, OPT_TREATMENT },
 		{ "control", required_argument, NULL, OPT_CONTROL },
 		{ "ignore-other-groups", no_argument, NULL, OPT_IGNORE_OTHER },
@@ -244,6 +243,8 @@ enum ps_status ps_retention_main(int argc, char **argv, struct ps_partial_input 
 		{ "partial", no_argument, NULL, OPT_PARTIAL },
 		PS_ROSTER_LONG_OPTIONS,
 		PS_ATTENDANCE_LONG_OPTIONS,
+		/* a synonym of --cohort: the same id, so a partial records it as --cohort */
+		{ "group", required_argument, NULL, PS_OPT_ATT_BASE + PS_ATT_COHORT },
 		PS_COMMON_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -263,7 +264,7 @@ enum ps_status ps_retention_main(int argc, char **argv, struct ps_partial_input 
 	long nat = 0;
 	int *group = NULL;
 	size_t *order = NULL, *cohort_order = NULL, collisions;
-	unsigned char *keep = NULL;
+	struct ps_partial_options recorded;
 	int partial = 0;
 	const char *as_of_arg = NULL, *strata = NULL;
 	size_t n = 0;
@@ -279,19 +280,16 @@ enum ps_status ps_retention_main(int argc, char **argv, struct ps_partial_input 
 	ps_attendance_init(&att);
 	ps_groups_init(&groups);
 	ps_surv_settings_init(&set);
-	if (!(keep = malloc((size_t)argc + 1))) {
-		st = PS_ENOMEM;
-		goto done;
-	}
-	memset(keep, 1, (size_t)argc + 1);
+	ps_partial_options_init(&recorded);
 	optind = 0;
 	opterr = 0;
-	int opt, handled, before = 1;
-	while (st == PS_OK && (opt = getopt_long(argc, argv, "+" PS_COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
+	int opt, handled, longindex;
+	while (st == PS_OK && (longindex = -1,
+			       opt = getopt_long(argc, argv, "+" PS_COMMON_SHORT_OPTIONS, longopts, &longindex)) != -1) {
 		/* what a partial records: the options that decide the result (not -o, --threads, --partial) */
-		if (opt == OPT_PARTIAL || opt == PS_OPT_OUTPUT || opt == PS_OPT_THREADS)
-			ps_partial_skip(keep, before, optind);
-		before = optind;
+		if (opt != OPT_PARTIAL && opt != PS_OPT_OUTPUT && opt != PS_OPT_THREADS && opt != PS_OPT_HELP && opt != '?' &&
+		    opt != ':')
+			ps_partial_options_note(&recorded, longopts, longindex, opt, optarg);
 		if (ps_attendance_option(&att, opt, optarg))
 			continue;
 		switch (opt) {
@@ -311,7 +309,6 @@ enum ps_status ps_retention_main(int argc, char **argv, struct ps_partial_input 
 				st = ps_usage_error(&common, "--strata takes 'site' here (retention knows cohort and site)");
 			strata = "site";
 			break;
-		case OPT_GROUP: att.specs[PS_ATT_COHORT].name = optarg; break;
 		case OPT_TREATMENT: groups.label[PS_GROUP_TREATMENT] = optarg; break;
 		case OPT_CONTROL: groups.label[PS_GROUP_CONTROL] = optarg; break;
 		case OPT_IGNORE_OTHER: groups.ignore_other = 1; break;
@@ -367,7 +364,7 @@ enum ps_status ps_retention_main(int argc, char **argv, struct ps_partial_input 
 		goto done;
 	}
 	if (partial) {
-		st = ps_partial_write_roster(&common, argc, argv, optind, keep, &att);
+		st = ps_partial_write_roster(&common, &recorded, &att);
 		goto done;
 	}
 	int32_t as_of;
@@ -503,7 +500,7 @@ done:
 	free(group);
 	free(order);
 	free(cohort_order);
-	free(keep);
+	ps_partial_options_release(&recorded);
 	free(facts);
 	free(at);
 	ps_attendance_release(&att);

@@ -17,6 +17,7 @@
 #include "compare_engine.h"
 #include "peerstat/padjust.h"
 #include "survival_engine.h"
+#include "partial.h"
 #include "waves_input.h"
 
 const char cmd_sobriety_usage[] =
@@ -38,9 +39,11 @@ const char cmd_sobriety_usage[] =
 	"  --conf LEVEL         confidence level (default 0.95)\n"
 	"  --ci log|log-log|plain  Kaplan-Meier limits (default log)\n"
 	"  --tau T              restricted-mean horizon (default: the smaller last observed time)\n"
-	"  --no-curve           leave the Kaplan-Meier curves out\n";
+	"  --no-curve           leave the Kaplan-Meier curves out\n"
+	"  --partial            write the exact per-participant waves of this input (a shard)\n"
+	"                       instead of the result, for `peerstat merge` (docs/scale.md)\n";
 
-enum { OPT_ABSTINENT = 1, OPT_DAYS_USED, OPT_WINDOW, OPT_TARGET, OPT_P_ADJUST, OPT_STRATA, OPT_CONF, OPT_CI, OPT_TAU, OPT_NO_CURVE };
+enum { OPT_ABSTINENT = 1, OPT_DAYS_USED, OPT_WINDOW, OPT_TARGET, OPT_P_ADJUST, OPT_STRATA, OPT_CONF, OPT_CI, OPT_TAU, OPT_NO_CURVE, OPT_PARTIAL };
 
 /* The value columns declared to the reader, in this order. */
 enum { V_ABSTINENT, V_DAYS_USED, NVALUES };
@@ -328,6 +331,11 @@ static unsigned long inconsistent_rows(const struct ps_waves *w)
 
 enum ps_status cmd_sobriety(int argc, char **argv)
 {
+	return ps_sobriety_main(argc, argv, NULL);
+}
+
+enum ps_status ps_sobriety_main(int argc, char **argv, const struct ps_waves_pre *pre)
+{
 	static const struct option longopts[] = {
 		{ "abstinent", required_argument, NULL, OPT_ABSTINENT },
 		{ "days-used", required_argument, NULL, OPT_DAYS_USED },
@@ -339,6 +347,7 @@ enum ps_status cmd_sobriety(int argc, char **argv)
 		{ "ci", required_argument, NULL, OPT_CI },
 		{ "tau", required_argument, NULL, OPT_TAU },
 		{ "no-curve", no_argument, NULL, OPT_NO_CURVE },
+		{ "partial", no_argument, NULL, OPT_PARTIAL },
 		PS_WAVES_LONG_OPTIONS,
 		PS_COMMON_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
@@ -358,10 +367,17 @@ enum ps_status cmd_sobriety(int argc, char **argv)
 	w.value[V_ABSTINENT] = (struct ps_field_spec){ "abstinence flag", "abstinent", "--abstinent", PS_TYPE_BOOL, 1, 0, 1, 0 };
 	w.value[V_DAYS_USED] = (struct ps_field_spec){ "days used in the recall window", "days_used", "--days-used", PS_TYPE_INT, 1, 0, 0, 30 };
 	w.nvalues = NVALUES;
+	struct ps_partial_options recorded;
+	int partial = 0;
+	ps_partial_options_init(&recorded);
 	optind = 0;
 	opterr = 0;
-	int opt, handled;
-	while (st == PS_OK && (opt = getopt_long(argc, argv, "+" PS_COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
+	int opt, handled, longindex;
+	while (st == PS_OK && (longindex = -1,
+			       opt = getopt_long(argc, argv, "+" PS_COMMON_SHORT_OPTIONS, longopts, &longindex)) != -1) {
+		/* what a partial records: the options that decide the result (not -o, --partial) */
+		if (opt != OPT_PARTIAL && opt != PS_OPT_OUTPUT && opt != PS_OPT_HELP && opt != '?' && opt != ':')
+			ps_partial_options_note(&recorded, longopts, longindex, opt, optarg);
 		int64_t n;
 		switch (opt) {
 		case OPT_ABSTINENT: w.value[V_ABSTINENT].name = optarg; break;
@@ -394,6 +410,7 @@ enum ps_status cmd_sobriety(int argc, char **argv)
 		case OPT_CI: st = ps_surv_parse_ci(&common, optarg, &set); break;
 		case OPT_TAU: st = ps_surv_parse_tau(&common, optarg, &set); break;
 		case OPT_NO_CURVE: set.curve = 0; break;
+		case OPT_PARTIAL: partial = 1; break;
 		case '?': st = ps_usage_error(&common, "unknown option '%s'", argv[optind - 1]); break;
 		default:
 			if ((st = ps_waves_option(&common, &w, opt, optarg, &handled)) == PS_OK && !handled)
@@ -413,6 +430,11 @@ enum ps_status cmd_sobriety(int argc, char **argv)
 	}
 	s.conf = set.conf;
 	w.value[V_DAYS_USED].max = s.window;
+	if (partial) {
+		st = ps_waves_write_partial(&w, &common, optind < argc ? argv[optind] : NULL, &recorded);
+		goto done;
+	}
+	w.pre = pre;
 	if ((st = ps_waves_read(&w, &common, optind < argc ? argv[optind] : NULL)) != PS_OK)
 		goto done;
 	if (!(results = calloc(w.nfollowups ? w.nfollowups : 1, sizeof(*results)))) {
@@ -472,6 +494,7 @@ done:
 			for (int g = 0; g < 2; g++)
 				ps_vec_release(&results[i].a[a].values[g]);
 	free(results);
+	ps_partial_options_release(&recorded);
 	ps_waves_release(&w);
 	ps_common_release(&common);
 	return st;

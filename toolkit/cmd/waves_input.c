@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "partial.h"
+#include "peerstat/idhash.h"
+
 const char ps_waves_options_help[] =
 	"Outcomes columns and waves (docs/schema.md, kind outcomes; docs/methods.md, wave rules):\n"
 	"  --id COL             participant id (participant_id; REDCap: record_id)\n"
@@ -107,6 +110,7 @@ struct record {
 	uint32_t participant;   /* while reading: index in ctx.all; after finish_rows: dense index */
 	uint32_t label;         /* while reading: index in ctx.labels; after finish_rows: in w->labels */
 	int32_t day;
+	uint32_t part;          /* merge: the partial the row came from (its file names it); else 0 */
 	unsigned long line;
 };
 
@@ -129,7 +133,8 @@ struct ctx {
 	uint32_t *cohort;               /* [participant]: index into cohorts, NONE until named */
 	uint32_t *site;                 /* [participant]: index into w->sites, NONE until named */
 	uint64_t *seen;                 /* [participant]: bit per label (index into labels) */
-	size_t cohort_cap, site_cap, seen_cap;
+	uint32_t *dropped;              /* [participant]: rows dropped as another cohort's once known */
+	size_t cohort_cap, site_cap, seen_cap, dropped_cap;
 	struct ps_strmap cohorts;       /* every cohort label named (the two groups included) */
 	int *cohort_group;              /* [cohort]: PS_GROUP_TREATMENT, _CONTROL or _NONE (ignored) */
 	size_t cohort_group_cap;
@@ -138,8 +143,18 @@ struct ctx {
 	struct record *rec;
 	double *rec_values;
 	size_t nrec, rec_cap, vcap;
+	/* --partial: the values' text as read ([record * nvalues + v]: offset into text, NO_TEXT
+	 * when missing), carried exactly instead of the parsed doubles */
+	int keep_text;
+	size_t *rec_text, tcap;
+	char *text;
+	size_t text_len, text_cap;
+	const char *const *part_files;  /* merge: the file of each partial, for messages */
+	size_t nparts;
 	char order_expected[128];
 };
+
+#define NO_TEXT SIZE_MAX
 
 static enum ps_status on_header(void *vctx, size_t ncolumns, const char *const *names, struct ps_error *err)
 {
@@ -211,12 +226,48 @@ static enum ps_status add_participant(struct ctx *c, const struct ps_value *id, 
 	if (site)
 		c->site = site;
 	uint64_t *seen = site ? grow(c->seen, &c->seen_cap, *p + 1, sizeof(*c->seen)) : NULL;
-	if (!seen)
+	if (seen)
+		c->seen = seen;
+	uint32_t *dropped = seen ? grow(c->dropped, &c->dropped_cap, *p + 1, sizeof(*c->dropped)) : NULL;
+	if (!dropped)
 		return ps_error_set(err, PS_ENOMEM, "out of memory");
-	c->seen = seen;
+	c->dropped = dropped;
 	c->cohort[*p] = NONE;
 	c->site[*p] = NONE;
 	c->seen[*p] = 0;
+	c->dropped[*p] = 0;
+	return PS_OK;
+}
+
+/* Room for len more bytes of text (and a NUL). Returns the offset where they go, or NO_TEXT. */
+static size_t text_room(char **text, size_t *len, size_t *cap, size_t more)
+{
+	char *t = grow(*text, cap, *len + more + 1, 1);
+	if (!t)
+		return NO_TEXT;
+	*text = t;
+	return *len;
+}
+
+/* --partial: the text of the row's values (record c->nrec), as read. */
+static enum ps_status keep_texts(struct ctx *c, const struct ps_value *v, struct ps_error *err)
+{
+	size_t nv = c->w->nvalues;
+	size_t *offsets = grow(c->rec_text, &c->tcap, (c->nrec + 1) * nv, sizeof(*offsets));
+	if (!offsets)
+		return ps_error_set(err, PS_ENOMEM, "out of memory");
+	c->rec_text = offsets;
+	for (size_t k = 0; k < nv; k++) {
+		size_t at = NO_TEXT;
+		if (!v[k].missing) {
+			if ((at = text_room(&c->text, &c->text_len, &c->text_cap, v[k].len)) == NO_TEXT)
+				return ps_error_set(err, PS_ENOMEM, "out of memory");
+			memcpy(c->text + at, v[k].s, v[k].len);
+			c->text[at + v[k].len] = '\0';
+			c->text_len += v[k].len + 1;
+		}
+		offsets[c->nrec * nv + k] = at;
+	}
 	return PS_OK;
 }
 
@@ -280,6 +331,7 @@ static enum ps_status on_row(void *vctx, const struct ps_row *row, struct ps_err
 		if (!known && (st = add_participant(c, id, &p, err)) != PS_OK)
 			return st;
 		c->cohort[p] = (uint32_t)is;
+		c->dropped[p]++;
 		w->groups.other_rows++;
 		return PS_OK;
 	}
@@ -320,29 +372,44 @@ static enum ps_status on_row(void *vctx, const struct ps_row *row, struct ps_err
 	r->label = (uint32_t)label;
 	r->day = v[PS_WAVES_DATE].missing ? PS_WAVES_NO_DAY : v[PS_WAVES_DATE].day;
 	r->line = row->line;
+	r->part = 0;
 	for (size_t k = 0; k < w->nvalues; k++) {
 		const struct ps_value *x = &v[PS_WAVES_NFIXED + k];
 		c->rec_values[c->nrec * w->nvalues + k] = x->missing ? NAN : x->d;
 	}
+	if (c->keep_text && (st = keep_texts(c, v + PS_WAVES_NFIXED, err)) != PS_OK)
+		return st;
 	c->nrec++;
 	return PS_OK;
 }
 
+/* Label indices of a map by the labels' bytes, for qsort (no context argument): set around the call. */
+static const struct ps_strmap *sorting_labels;
+
+static int cmp_label_bytes(const void *x, const void *y)
+{
+	return strcmp(ps_strmap_key(sorting_labels, *(const size_t *)x), ps_strmap_key(sorting_labels, *(const size_t *)y));
+}
+
 /*
  * After reading: every participant's cohort is known (or never named). The participants of the
- * two groups get dense indices in order of first row, with their group and site; the rows kept
- * of other participants are dropped and counted (an ignored cohort's in groups.other_rows,
+ * two groups get dense indices in order of their id hash, with their group and site; the rows
+ * kept of other participants are dropped and counted (an ignored cohort's in groups.other_rows,
  * never named in groups.missing_rows); the wave labels of the rows left are interned into
- * w->labels in order of first row, and the records renumbered to both.
+ * w->labels in byte order, and the records renumbered to both. Neither order depends on the
+ * order of the rows.
  */
 static enum ps_status finish_rows(struct ps_waves *w, struct ctx *c, struct ps_error *err)
 {
-	size_t n = c->all.count;
+	size_t n = c->all.count, *by_hash = NULL, collisions;
 	uint32_t *dense = malloc((n ? n : 1) * sizeof(*dense));
-	if (!dense)
+	if (!dense || ps_partial_order_ids(&c->all, w->pre != NULL, &by_hash, &collisions) != PS_OK) {
+		free(dense);
 		return ps_error_set(err, PS_ENOMEM, "out of memory");
+	}
 	size_t kept = 0;
-	for (size_t q = 0; q < n; q++) {
+	for (size_t j = 0; j < n; j++) {
+		size_t q = by_hash[j];
 		uint32_t k = c->cohort[q];
 		int in = k != NONE && c->cohort_group[k] != PS_GROUP_NONE;
 		dense[q] = in ? (uint32_t)kept++ : NONE;
@@ -353,33 +420,52 @@ static enum ps_status finish_rows(struct ps_waves *w, struct ctx *c, struct ps_e
 	}
 	w->group = malloc((kept ? kept : 1) * sizeof(*w->group));
 	w->site = malloc((kept ? kept : 1) * sizeof(*w->site));
-	if (!w->group || !w->site) {
+	if (!w->group || !w->site || ps_strmap_reserve(&w->ids, kept) != 0) {
 		free(dense);
+		free(by_hash);
 		return ps_error_set(err, PS_ENOMEM, "out of memory");
 	}
-	if (kept == n) {
-		/* the usual case: everyone is of the two groups, the map is the result as it is */
-		ps_strmap_release(&w->ids);
-		w->ids = c->all;
-		ps_strmap_init(&c->all);
-	}
-	for (size_t q = 0; q < n; q++) {
+	for (size_t j = 0; j < n; j++) {
+		size_t q = by_hash[j], p;
 		if (dense[q] == NONE)
 			continue;
-		size_t p = dense[q];
-		if (kept != n && ps_strmap_intern_hashed(&w->ids, ps_strmap_key(&c->all, q), ps_strmap_key_len(&c->all, q),
-							 ps_strmap_hash_of(&c->all, q), &p, NULL) != 0) {
+		/* interned in hash order: the index is the dense one */
+		if (ps_strmap_intern_hashed(&w->ids, ps_strmap_key(&c->all, q), ps_strmap_key_len(&c->all, q),
+					    ps_strmap_hash_of(&c->all, q), &p, NULL) != 0) {
 			free(dense);
+			free(by_hash);
 			return ps_error_set(err, PS_ENOMEM, "out of memory");
 		}
 		w->group[p] = c->cohort_group[c->cohort[q]];
 		w->site[p] = c->site[q] == NONE ? SIZE_MAX : c->site[q];
 	}
+	free(by_hash);
 	w->nparticipants = kept;
-	/* the records, in row order: keep those of the two groups, renumbered */
+	/* the labels of the rows kept, in byte order */
 	uint32_t relabel[PS_WAVES_MAX_WAVES];
+	size_t used[PS_WAVES_MAX_WAVES], nused = 0;
 	for (size_t k = 0; k < PS_WAVES_MAX_WAVES; k++)
 		relabel[k] = NONE;
+	for (size_t i = 0; i < c->nrec; i++) {
+		const struct record *r = &c->rec[i];
+		if (dense[r->participant] != NONE && relabel[r->label] == NONE) {
+			relabel[r->label] = 0;
+			used[nused++] = r->label;
+		}
+	}
+	sorting_labels = &c->labels;
+	qsort(used, nused, sizeof(*used), cmp_label_bytes);
+	sorting_labels = NULL;
+	for (size_t k = 0; k < nused; k++) {
+		size_t l;
+		const char *key = ps_strmap_key(&c->labels, used[k]);
+		if (ps_strmap_intern(&w->labels, key, strlen(key), &l, NULL) != 0) {
+			free(dense);
+			return ps_error_set(err, PS_ENOMEM, "out of memory");
+		}
+		relabel[used[k]] = (uint32_t)l;
+	}
+	/* the records, in row order: keep those of the two groups, renumbered */
 	size_t nv = w->nvalues, m = 0;
 	for (size_t i = 0; i < c->nrec; i++) {
 		struct record r = c->rec[i];
@@ -390,15 +476,6 @@ static enum ps_status finish_rows(struct ps_waves *w, struct ctx *c, struct ps_e
 			else
 				w->groups.other_rows++;
 			continue;
-		}
-		if (relabel[r.label] == NONE) {
-			size_t l;
-			const char *key = ps_strmap_key(&c->labels, r.label);
-			if (ps_strmap_intern(&w->labels, key, strlen(key), &l, NULL) != 0) {
-				free(dense);
-				return ps_error_set(err, PS_ENOMEM, "out of memory");
-			}
-			relabel[r.label] = (uint32_t)l;
 		}
 		r.participant = d;
 		r.label = relabel[r.label];
@@ -607,6 +684,8 @@ static enum ps_status resolve_waves(struct ps_waves *w, struct ps_error *err)
 static int cmp_line(const void *x, const void *y)
 {
 	const struct record *a = *(const struct record *const *)x, *b = *(const struct record *const *)y;
+	if (a->part != b->part)
+		return a->part < b->part ? -1 : 1;
 	return (a->line > b->line) - (a->line < b->line);
 }
 
@@ -677,7 +756,7 @@ static enum ps_status build_table(struct ps_waves *w, struct ctx *c, struct ps_e
 		ps_error_set(err, PS_EDATA, "wave '%s' is dated before the participant's baseline (%s, line %lu)",
 			     ps_strmap_key(&w->labels, r->label), base_day,
 			     w->line[ps_waves_cell(w, r->participant, w->baseline)]);
-		st = ps_reject_row(&w->rejects, err, w->display, r->line);
+		st = ps_reject_row(&w->rejects, err, r->part < c->nparts ? c->part_files[r->part] : w->display, r->line);
 		if (st != PS_OK)
 			break;
 		/* skipped: the row is gone */
@@ -693,46 +772,86 @@ static enum ps_status build_table(struct ps_waves *w, struct ctx *c, struct ps_e
 	return st;
 }
 
-enum ps_status ps_waves_read(struct ps_waves *w, const struct ps_common *common, const char *path)
+static void ctx_release(struct ctx *c)
 {
-	struct ctx c;
-	struct ps_error err;
-	enum ps_status st;
-	memset(&c, 0, sizeof(c));
-	ps_error_clear(&err);
+	free(c->cohort);
+	free(c->site);
+	free(c->seen);
+	free(c->dropped);
+	free(c->cohort_group);
+	free(c->rec);
+	free(c->rec_values);
+	free(c->rec_text);
+	free(c->text);
+	ps_strmap_release(&c->all);
+	ps_strmap_release(&c->cohorts);
+	ps_strmap_release(&c->labels);
+}
+
+/* Set up c and check the options against each other (a usage error is printed). */
+static enum ps_status ctx_init(struct ctx *c, struct ps_waves *w, const struct ps_common *common)
+{
+	memset(c, 0, sizeof(*c));
 	ps_rejects_init(&w->rejects, common->policy);
-	c.w = w;
-	c.common = common;
-	c.cells = ps_common_cell_options(common);
-	c.nspecs = PS_WAVES_NFIXED + w->nvalues;
-	memcpy(c.specs, w->fixed, sizeof(w->fixed));
-	memcpy(c.specs + PS_WAVES_NFIXED, w->value, w->nvalues * sizeof(*w->value));
-	ps_strmap_init(&c.all);
-	ps_strmap_init(&c.cohorts);
-	ps_strmap_init(&c.labels);
+	c->w = w;
+	c->common = common;
+	c->cells = ps_common_cell_options(common);
+	c->nspecs = PS_WAVES_NFIXED + w->nvalues;
+	memcpy(c->specs, w->fixed, sizeof(w->fixed));
+	memcpy(c->specs + PS_WAVES_NFIXED, w->value, w->nvalues * sizeof(*w->value));
+	ps_strmap_init(&c->all);
+	ps_strmap_init(&c->cohorts);
+	ps_strmap_init(&c->labels);
 	if (w->order_labels) {
-		size_t len = (size_t)snprintf(c.order_expected, sizeof(c.order_expected), "one of ");
-		for (size_t i = 0; i < w->norder_labels && len < sizeof(c.order_expected); i++)
-			len += (size_t)snprintf(c.order_expected + len, sizeof(c.order_expected) - len, "%s%s", i ? ", " : "",
+		size_t len = (size_t)snprintf(c->order_expected, sizeof(c->order_expected), "one of ");
+		for (size_t i = 0; i < w->norder_labels && len < sizeof(c->order_expected); i++)
+			len += (size_t)snprintf(c->order_expected + len, sizeof(c->order_expected) - len, "%s%s", i ? ", " : "",
 						w->order_labels[i]);
 	}
 	if (w->baseline_label && w->order_labels) {
 		size_t i;
 		for (i = 0; i < w->norder_labels && strcmp(w->order_labels[i], w->baseline_label) != 0; i++)
 			;
-		if (i == w->norder_labels) {
-			st = ps_usage_error(common, "--baseline %s is not in --wave-order", w->baseline_label);
+		if (i == w->norder_labels)
+			return ps_usage_error(common, "--baseline %s is not in --wave-order", w->baseline_label);
+	}
+	return PS_OK;
+}
+
+/* Read the rows of path into c (the rules of one row and across rows while reading). */
+static enum ps_status read_rows(struct ctx *c, struct ps_waves *w, const struct ps_common *common, const char *path)
+{
+	w->display = (!path || strcmp(path, "-") == 0) ? "-" : path;
+	enum ps_status st = ps_read_csv(common, path, on_header, on_row, c, &w->rejects, &w->display, &w->rows,
+					&w->blank_lines);
+	for (size_t k = 0; k < PS_WAVES_NFIXED; k++)
+		w->fixed_index[k] = c->index[k];
+	for (size_t k = 0; k < w->nvalues; k++)
+		w->value_index[k] = c->index[PS_WAVES_NFIXED + k];
+	return st;
+}
+
+static enum ps_status ctx_from_merge(struct ctx *c, struct ps_waves *w, const struct ps_common *common,
+				     struct ps_error *err);
+
+enum ps_status ps_waves_read(struct ps_waves *w, const struct ps_common *common, const char *path)
+{
+	struct ctx c;
+	struct ps_error err;
+	enum ps_status st;
+	ps_error_clear(&err);
+	if ((st = ctx_init(&c, w, common)) != PS_OK)
+		goto done;
+	if (w->pre) {
+		if ((st = ctx_from_merge(&c, w, common, &err)) != PS_OK) {
+			if (st == PS_ENOMEM && !err.message[0])
+				ps_error_set(&err, PS_ENOMEM, "out of memory");
+			ps_report_error(common, &err);
 			goto done;
 		}
-	}
-	w->display = (!path || strcmp(path, "-") == 0) ? "-" : path;
-	st = ps_read_csv(common, path, on_header, on_row, &c, &w->rejects, &w->display, &w->rows, &w->blank_lines);
-	for (size_t k = 0; k < PS_WAVES_NFIXED; k++)
-		w->fixed_index[k] = c.index[k];
-	for (size_t k = 0; k < w->nvalues; k++)
-		w->value_index[k] = c.index[PS_WAVES_NFIXED + k];
-	if (st != PS_OK)
+	} else if ((st = read_rows(&c, w, common, path)) != PS_OK) {
 		goto done;
+	}
 	if ((st = finish_rows(w, &c, &err)) == PS_OK) {
 		w->nwaves = w->labels.count;
 		if ((st = resolve_waves(w, &err)) == PS_OK)
@@ -744,15 +863,453 @@ enum ps_status ps_waves_read(struct ps_waves *w, const struct ps_common *common,
 		ps_report_error(common, &err);
 	}
 done:
-	free(c.cohort);
-	free(c.site);
-	free(c.seen);
-	free(c.cohort_group);
-	free(c.rec);
-	free(c.rec_values);
-	ps_strmap_release(&c.all);
-	ps_strmap_release(&c.cohorts);
-	ps_strmap_release(&c.labels);
+	ctx_release(&c);
+	return st;
+}
+
+/* Record indices by wave label, for qsort: the labels of c (set around the call). */
+static const struct ctx *sorting_ctx;
+
+static int cmp_record_label(const void *x, const void *y)
+{
+	const struct record *a = &sorting_ctx->rec[*(const size_t *)x], *b = &sorting_ctx->rec[*(const size_t *)y];
+	return strcmp(ps_strmap_key(&sorting_ctx->labels, a->label), ps_strmap_key(&sorting_ctx->labels, b->label));
+}
+
+/* One participant's record line (docs/scale.md): rec[from .. to) are its rows, by label. */
+static char *record_line(const struct ctx *c, size_t q, const size_t *rec, size_t nrec)
+{
+	char hex[17], date[16];
+	size_t nv = c->w->nvalues;
+	uint32_t k = c->cohort[q];
+	int ignored = k != NONE && c->cohort_group[k] == PS_GROUP_NONE;
+	cJSON *a = cJSON_CreateArray();
+	if (!a)
+		return NULL;
+	ps_id_hash_hex(ps_id_hash(ps_strmap_key(&c->all, q), ps_strmap_key_len(&c->all, q)), hex);
+	cJSON_AddItemToArray(a, cJSON_CreateString(hex));
+	cJSON_AddItemToArray(a, k == NONE ? cJSON_CreateNull() : cJSON_CreateString(ps_strmap_key(&c->cohorts, k)));
+	if (ignored) {
+		/* another cohort's participant (--ignore-other-groups): only its rows count */
+		cJSON_AddItemToArray(a, cJSON_CreateNull());
+		cJSON_AddItemToArray(a, cJSON_CreateNumber((double)nrec + (double)c->dropped[q]));
+	} else {
+		cJSON_AddItemToArray(a, c->site[q] == NONE ? cJSON_CreateNull()
+							   : cJSON_CreateString(ps_strmap_key(&c->w->sites, c->site[q])));
+		cJSON *waves = cJSON_CreateObject();
+		cJSON_AddItemToArray(a, waves);
+		for (size_t i = 0; i < nrec && waves; i++) {
+			const struct record *r = &c->rec[rec[i]];
+			cJSON *cell = cJSON_CreateArray();
+			cJSON_AddItemToObject(waves, ps_strmap_key(&c->labels, r->label), cell);
+			cJSON_AddItemToArray(cell, cJSON_CreateNumber((double)r->line));
+			cJSON_AddItemToArray(cell, r->day == PS_WAVES_NO_DAY ? cJSON_CreateNull()
+									     : cJSON_CreateString(ps_format_date(r->day, date)));
+			for (size_t v = 0; v < nv; v++) {
+				size_t t = c->rec_text[rec[i] * nv + v];
+				cJSON_AddItemToArray(cell, t == NO_TEXT ? cJSON_CreateNull() : cJSON_CreateString(c->text + t));
+			}
+			if (cJSON_GetArraySize(cell) != (int)(2 + nv))
+				waves = NULL;
+		}
+		if (!waves || cJSON_GetArraySize(waves) != (int)nrec) {
+			cJSON_Delete(a);
+			return NULL;
+		}
+	}
+	char *line = cJSON_GetArraySize(a) == 4 ? cJSON_PrintUnformatted(a) : NULL;
+	cJSON_Delete(a);
+	return line;
+}
+
+enum ps_status ps_waves_write_partial(struct ps_waves *w, const struct ps_common *common, const char *path,
+				      const struct ps_partial_options *options)
+{
+	struct ctx c;
+	struct ps_partial_writer pw;
+	size_t *order = NULL, *start = NULL, *rec = NULL, collisions;
+	enum ps_status st;
+	if ((st = ctx_init(&c, w, common)) != PS_OK)
+		goto done;
+	c.keep_text = 1;
+	if ((st = read_rows(&c, w, common, path)) != PS_OK)
+		goto done;
+	size_t n = c.all.count;
+	if ((st = ps_partial_order_ids(&c.all, 0, &order, &collisions)) != PS_OK)
+		goto done;
+	if (collisions) {
+		fprintf(stderr,
+			"peerstat: %s: %s: %zu pair%s of participant ids have the same 64-bit hash; a partial summary "
+			"cannot tell them apart (rename one, or run without --partial)\n",
+			common->command, w->display, collisions, collisions == 1 ? "" : "s");
+		st = PS_EDATA;
+		goto done;
+	}
+	/* the records of each participant together (a counting sort), each participant's by label */
+	start = calloc(n + 1, sizeof(*start));
+	rec = malloc((c.nrec ? c.nrec : 1) * sizeof(*rec));
+	if (!start || !rec) {
+		st = PS_ENOMEM;
+		goto done;
+	}
+	for (size_t i = 0; i < c.nrec; i++)
+		start[c.rec[i].participant + 1]++;
+	for (size_t q = 0; q < n; q++)
+		start[q + 1] += start[q];
+	for (size_t i = 0; i < c.nrec; i++)
+		rec[start[c.rec[i].participant]++] = i;
+	for (size_t q = n; q > 0; q--)
+		start[q] = start[q - 1];
+	start[0] = 0;
+	sorting_ctx = &c;
+	for (size_t q = 0; q < n; q++)
+		qsort(rec + start[q], start[q + 1] - start[q], sizeof(*rec), cmp_record_label);
+	sorting_ctx = NULL;
+	ps_partial_writer_begin(&pw, common, options, w->display, w->rows, w->blank_lines, 1, &w->rejects);
+	for (size_t j = 0; j < n && pw.st == PS_OK; j++) {
+		size_t q = order[j];
+		ps_partial_writer_record(&pw, record_line(&c, q, rec + start[q], start[q + 1] - start[q]));
+	}
+	st = ps_partial_writer_end(&pw, 1);
+done:
+	if (st == PS_ENOMEM)
+		fprintf(stderr, "peerstat: %s: out of memory\n", common->command);
+	free(order);
+	free(start);
+	free(rec);
+	ctx_release(&c);
+	return st;
+}
+
+/*
+ * The merged records of waves partials. A participant's cohort and site are NONE until a part
+ * names them; `ignored` when a part found it to be of another cohort (--ignore-other-groups:
+ * its rows are only counted, the wave and site rules do not apply to it).
+ */
+struct merge_person {
+	uint32_t cohort, site;
+	int ignored;
+	unsigned long ignored_rows;
+	uint64_t seen;                  /* bit per label (index into labels) */
+	size_t part;                    /* the last partial that listed it, + 1 */
+};
+
+struct merge_cell {
+	uint32_t person, label, part;
+	int32_t day;
+	unsigned long line;
+	size_t text;                    /* index of its first value in texts */
+};
+
+struct merge {
+	struct ps_strmap ids, cohorts, sites, labels;
+	struct merge_person *people;
+	size_t people_cap;
+	struct merge_cell *cells;
+	size_t ncells, cells_cap;
+	size_t *texts, ntexts, texts_cap;   /* offsets into text, NO_TEXT for null */
+	char *text;
+	size_t text_len, text_cap;
+	size_t nvalues;
+	int nvalues_known;
+	size_t part;                    /* partials ended so far: the current one's index */
+};
+
+void *ps_waves_merge_create(void)
+{
+	struct merge *m = calloc(1, sizeof(*m));
+	if (m) {
+		ps_strmap_init(&m->ids);
+		ps_strmap_init(&m->cohorts);
+		ps_strmap_init(&m->sites);
+		ps_strmap_init(&m->labels);
+	}
+	return m;
+}
+
+void ps_waves_merge_destroy(void *state)
+{
+	struct merge *m = state;
+	if (!m)
+		return;
+	ps_strmap_release(&m->ids);
+	ps_strmap_release(&m->cohorts);
+	ps_strmap_release(&m->sites);
+	ps_strmap_release(&m->labels);
+	free(m->people);
+	free(m->cells);
+	free(m->texts);
+	free(m->text);
+	free(m);
+}
+
+enum ps_status ps_waves_merge_end(void *state, struct ps_error *err)
+{
+	(void)err;
+	((struct merge *)state)->part++;
+	return PS_OK;
+}
+
+static enum ps_status bad_record(struct ps_error *err, const char *what)
+{
+	return ps_error_set(err, PS_EDATA, "not a participant record of a partial summary: %s", what);
+}
+
+/* One wave of a record: [LINE, "DATE"|null, VALUE|null, ...] for person p. */
+static enum ps_status merge_wave(struct merge *m, uint32_t p, const cJSON *wave, struct ps_error *err)
+{
+	const cJSON *it;
+	size_t n = 0;
+	int32_t day = PS_WAVES_NO_DAY;
+	cJSON_ArrayForEach(it, wave) n++;
+	if (!cJSON_IsArray(wave) || n < 2)
+		return bad_record(err, "a wave is not an array [line, date, values...]");
+	if (!m->nvalues_known) {
+		m->nvalues = n - 2;
+		m->nvalues_known = 1;
+	}
+	if (n - 2 != m->nvalues || n - 2 > PS_WAVES_MAX_VALUES)
+		return bad_record(err, "a wave has another number of values than the others");
+	const cJSON *line = wave->child, *date = line->next;
+	if (!cJSON_IsNumber(line) || line->valuedouble < 1 || line->valuedouble > 9007199254740992.0 ||
+	    line->valuedouble != floor(line->valuedouble))
+		return bad_record(err, "a wave's line is not a line number");
+	if (!cJSON_IsNull(date) &&
+	    !(cJSON_IsString(date) && ps_parse_date(date->valuestring, strlen(date->valuestring), PS_DATE_ISO, &day, NULL)))
+		return bad_record(err, "a wave's date is neither a date YYYY-MM-DD nor null");
+	size_t label;
+	int added;
+	if (ps_strmap_intern(&m->labels, wave->string, strlen(wave->string), &label, &added) != 0)
+		return ps_error_set(err, PS_ENOMEM, "out of memory");
+	if (label >= PS_WAVES_MAX_WAVES)
+		return ps_error_set(err, PS_EDATA, "more than %d distinct wave labels", PS_WAVES_MAX_WAVES);
+	struct merge_person *person = &m->people[p];
+	if (!person->ignored && (person->seen >> label & 1))
+		return ps_error_set(err, PS_EDATA,
+				    "duplicate wave: the participant has a row for wave '%s' in two parts of the input (one row "
+				    "per participant and wave)",
+				    wave->string);
+	person->seen |= (uint64_t)1 << label;
+	struct merge_cell *cells = grow(m->cells, &m->cells_cap, m->ncells + 1, sizeof(*cells));
+	size_t *texts = cells ? grow(m->texts, &m->texts_cap, m->ntexts + m->nvalues, sizeof(*texts)) : NULL;
+	if (cells)
+		m->cells = cells;
+	if (!texts)
+		return ps_error_set(err, PS_ENOMEM, "out of memory");
+	m->texts = texts;
+	struct merge_cell *cell = &m->cells[m->ncells];
+	cell->person = p;
+	cell->label = (uint32_t)label;
+	cell->part = (uint32_t)m->part;
+	cell->day = day;
+	cell->line = (unsigned long)line->valuedouble;
+	cell->text = m->ntexts;
+	for (it = date->next; it; it = it->next) {
+		size_t at = NO_TEXT;
+		if (cJSON_IsString(it)) {
+			size_t len = strlen(it->valuestring);
+			if ((at = text_room(&m->text, &m->text_len, &m->text_cap, len)) == NO_TEXT)
+				return ps_error_set(err, PS_ENOMEM, "out of memory");
+			memcpy(m->text + at, it->valuestring, len + 1);
+			m->text_len += len + 1;
+		} else if (!cJSON_IsNull(it)) {
+			return bad_record(err, "a value is neither a string nor null");
+		}
+		m->texts[m->ntexts++] = at;
+	}
+	m->ncells++;
+	return PS_OK;
+}
+
+/* A participant-level fact (cohort, site) named by a part: the first named stays, another is an error. */
+static enum ps_status merge_fact(struct ps_strmap *map, uint32_t *have, const char *value, const char *what,
+				 struct ps_error *err)
+{
+	size_t k;
+	if (ps_strmap_intern(map, value, strlen(value), &k, NULL) != 0)
+		return ps_error_set(err, PS_ENOMEM, "out of memory");
+	if (*have != NONE && *have != k)
+		return ps_error_set(err, PS_EDATA,
+				    "two %ss: the participant is listed under %s '%s' in one part of the input and '%s' in "
+				    "another (one %s per participant)",
+				    what, what, ps_strmap_key(map, *have), value, what);
+	*have = (uint32_t)k;
+	return PS_OK;
+}
+
+static enum ps_status merge_record(struct merge *m, const cJSON *a, struct ps_error *err)
+{
+	const cJSON *item[4] = { NULL };
+	int n = 0;
+	const cJSON *it;
+	uint64_t hash;
+	cJSON_ArrayForEach(it, a) {
+		if (n < 4)
+			item[n] = it;
+		n++;
+	}
+	if (!cJSON_IsArray(a) || n != 4)
+		return bad_record(err, "expected an array of 4 items");
+	if (!cJSON_IsString(item[0]) || !ps_id_hash_parse(item[0]->valuestring, strlen(item[0]->valuestring), &hash))
+		return bad_record(err, "the key is not 16 lowercase hex digits");
+	if (!cJSON_IsNull(item[1]) && !cJSON_IsString(item[1]))
+		return bad_record(err, "the cohort is neither a string nor null");
+	if (!cJSON_IsNull(item[2]) && !cJSON_IsString(item[2]))
+		return bad_record(err, "the site is neither a string nor null");
+	int ignored = cJSON_IsNumber(item[3]);
+	if (ignored ? (item[3]->valuedouble < 0 || item[3]->valuedouble != floor(item[3]->valuedouble) ||
+		       item[3]->valuedouble > 1e15 || !cJSON_IsString(item[1]))
+		    : !cJSON_IsObject(item[3]))
+		return bad_record(err, "the waves are neither an object nor, for another cohort, a row count");
+	size_t p;
+	int added;
+	if (ps_strmap_intern(&m->ids, item[0]->valuestring, 16, &p, &added) != 0)
+		return ps_error_set(err, PS_ENOMEM, "out of memory");
+	if (added) {
+		struct merge_person *people = grow(m->people, &m->people_cap, p + 1, sizeof(*people));
+		if (!people)
+			return ps_error_set(err, PS_ENOMEM, "out of memory");
+		m->people = people;
+		memset(&people[p], 0, sizeof(people[p]));
+		people[p].cohort = people[p].site = NONE;
+	}
+	struct merge_person *person = &m->people[p];
+	if (person->part == m->part + 1)
+		return ps_error_set(err, PS_EDATA, "participant listed twice in one partial summary");
+	person->part = m->part + 1;
+	enum ps_status st = PS_OK;
+	if (cJSON_IsString(item[1]) && (st = merge_fact(&m->cohorts, &person->cohort, item[1]->valuestring, "cohort", err)) != PS_OK)
+		return st;
+	if (ignored) {
+		person->ignored = 1;
+		person->ignored_rows += (unsigned long)item[3]->valuedouble;
+		return PS_OK;
+	}
+	if (cJSON_IsString(item[2]) && !person->ignored &&
+	    (st = merge_fact(&m->sites, &person->site, item[2]->valuestring, "site", err)) != PS_OK)
+		return st;
+	cJSON_ArrayForEach(it, item[3]) {
+		if ((st = merge_wave(m, (uint32_t)p, it, err)) != PS_OK)
+			break;
+	}
+	return st;
+}
+
+enum ps_status ps_waves_merge_record(void *state, const char *line, size_t len, struct ps_error *err)
+{
+	cJSON *a = cJSON_ParseWithLength(line, len);
+	if (!a)
+		return cJSON_GetErrorPtr() ? bad_record(err, "not JSON") : ps_error_set(err, PS_ENOMEM, "out of memory");
+	enum ps_status st = merge_record(state, a, err);
+	cJSON_Delete(a);
+	return st;
+}
+
+/* A value's text back to its number by the column's type (the part checked it: an error here is an edited record). */
+static int value_of(const struct ps_field_spec *spec, const char *s, double *d)
+{
+	size_t len = strlen(s);
+	int64_t i;
+	int b;
+	switch (spec->type) {
+	case PS_TYPE_NUMBER:
+		if (!ps_parse_double(s, len, d, NULL))
+			return 0;
+		break;
+	case PS_TYPE_INT:
+		if (!ps_parse_int(s, len, &i, NULL))
+			return 0;
+		*d = (double)i;
+		break;
+	case PS_TYPE_BOOL:
+		if (!ps_parse_bool(s, len, &b, NULL))
+			return 0;
+		*d = b;
+		break;
+	default: return 0;
+	}
+	return !(spec->min <= spec->max && (*d < spec->min || *d > spec->max));
+}
+
+/* The merged records as the rows read: what read_rows leaves in c, from the merge's total. */
+static enum ps_status ctx_from_merge(struct ctx *c, struct ps_waves *w, const struct ps_common *common,
+				     struct ps_error *err)
+{
+	struct merge *m = w->pre->merged;
+	const struct ps_partial_meta *meta = w->pre->meta;
+	size_t nv = w->nvalues;
+	enum ps_status st = PS_OK;
+	w->display = meta->display;
+	w->rows = meta->rows;
+	w->blank_lines = meta->blank_lines;
+	w->rejects = meta->rejects;
+	w->rejects.policy = common->policy;
+	c->part_files = meta->part_files;
+	c->nparts = meta->nparts;
+	if (m->ncells && m->nvalues != nv)
+		return ps_error_set(err, PS_EDATA, "%s: the partials hold %zu values per wave, %s reads %zu", meta->display,
+				    m->nvalues, common->command, nv);
+	/* the maps are taken over, indices kept */
+	c->all = m->ids;
+	ps_strmap_init(&m->ids);
+	c->cohorts = m->cohorts;
+	ps_strmap_init(&m->cohorts);
+	c->labels = m->labels;
+	ps_strmap_init(&m->labels);
+	ps_strmap_release(&w->sites);
+	w->sites = m->sites;
+	ps_strmap_init(&m->sites);
+	size_t n = c->all.count, nk = c->cohorts.count;
+	c->cohort = malloc((n ? n : 1) * sizeof(*c->cohort));
+	c->site = malloc((n ? n : 1) * sizeof(*c->site));
+	c->cohort_group = malloc((nk ? nk : 1) * sizeof(*c->cohort_group));
+	c->rec = malloc((m->ncells ? m->ncells : 1) * sizeof(*c->rec));
+	c->rec_values = malloc((m->ncells * nv > 0 ? m->ncells * nv : 1) * sizeof(*c->rec_values));
+	if (!c->cohort || !c->site || !c->cohort_group || !c->rec || !c->rec_values)
+		return ps_error_set(err, PS_ENOMEM, "out of memory");
+	for (size_t k = 0; k < nk; k++) {
+		const char *label = ps_strmap_key(&c->cohorts, k);
+		int g = strcmp(label, w->groups.label[PS_GROUP_TREATMENT]) == 0 ? PS_GROUP_TREATMENT
+			: strcmp(label, w->groups.label[PS_GROUP_CONTROL]) == 0	? PS_GROUP_CONTROL
+										: PS_GROUP_NONE;
+		if (g == PS_GROUP_NONE && !w->groups.ignore_other)
+			return ps_error_set(err, PS_EDATA, "%s: cohort '%s' in a partial is neither treatment '%s' nor control '%s'",
+					    meta->display, label, w->groups.label[PS_GROUP_TREATMENT],
+					    w->groups.label[PS_GROUP_CONTROL]);
+		c->cohort_group[k] = g;
+	}
+	for (size_t p = 0; p < n; p++) {
+		c->cohort[p] = m->people[p].cohort;
+		c->site[p] = m->people[p].site;
+		if (m->people[p].ignored)
+			w->groups.other_rows += m->people[p].ignored_rows;
+	}
+	for (size_t i = 0; i < m->ncells && st == PS_OK; i++) {
+		const struct merge_cell *cell = &m->cells[i];
+		struct record *r = &c->rec[i];
+		r->participant = cell->person;
+		r->label = cell->label;
+		r->day = cell->day;
+		r->part = cell->part;
+		r->line = cell->line;
+		for (size_t k = 0; k < nv; k++) {
+			size_t t = m->texts[cell->text + k];
+			double *d = &c->rec_values[i * nv + k];
+			if (t == NO_TEXT) {
+				*d = NAN;
+			} else if (!value_of(&w->value[k], m->text + t, d)) {
+				ps_error_clear(err);
+				if (cell->part < meta->nparts)
+					ps_error_copy(err->file, sizeof(err->file), meta->part_files[cell->part],
+						      strlen(meta->part_files[cell->part]));
+				err->line = cell->line;
+				ps_error_copy(err->column_name, sizeof(err->column_name), w->value[k].name, strlen(w->value[k].name));
+				ps_error_copy(err->value, sizeof(err->value), m->text + t, strlen(m->text + t));
+				st = ps_error_set(err, PS_EDATA, "a value of a partial is not one of this column (partial edited, or made with other options?)");
+			}
+		}
+	}
+	c->nrec = m->ncells;
 	return st;
 }
 

@@ -16,6 +16,9 @@
  *   - a follow-up (a wave after the baseline in wave order) dated before that participant's
  *     baseline (reported at the follow-up's line, after the whole input is read, since rows may
  *     come in any order).
+ * Participants get their dense index in order of the 64-bit hash of their id (ps_partial_order_ids)
+ * and wave labels theirs in byte order, so the table, and every sum over it, depends on the set
+ * of rows only, not on their order or on how the input was split into partials.
  * Wave order: --wave-order when given; otherwise the baseline first, then the other labels in
  * natural order (runs of digits compared as numbers: 3m < 6m < 12m, month_3_arm_1 <
  * month_12_arm_1; numerically when every label is a number: -1 < 0 < 2.5 < 10). Baseline:
@@ -38,6 +41,18 @@
 
 #include "common.h"
 #include "peerstat/strmap.h"
+
+struct ps_partial_meta;
+struct ps_partial_options;
+
+/*
+ * What merge hands to `isolation` and `sobriety` instead of their input: the merged records of
+ * their partials (the waves kind's state, below) and the summed input facts.
+ */
+struct ps_waves_pre {
+	void *merged;                   /* from ps_waves_merge_create, filled by _record and _end */
+	struct ps_partial_meta *meta;
+};
 
 enum { PS_WAVES_ID, PS_WAVES_COHORT, PS_WAVES_SITE, PS_WAVES_WAVE, PS_WAVES_DATE, PS_WAVES_NFIXED };
 
@@ -110,6 +125,8 @@ struct ps_waves {
 	unsigned long unnamed_participants; /* participants whose rows never name a cohort (left out;
 					     * their rows are groups.missing_rows) */
 	const char *display;            /* the input's name in messages */
+	const struct ps_waves_pre *pre; /* set before ps_waves_read: take the merged partials instead
+					 * of reading (their records are used up) */
 };
 
 #define PS_WAVES_NO_DAY INT32_MIN
@@ -134,6 +151,32 @@ enum ps_status ps_waves_option(const struct ps_common *common, struct ps_waves *
  * the option to use) and returns the status.
  */
 enum ps_status ps_waves_read(struct ps_waves *w, const struct ps_common *common, const char *path);
+
+/*
+ * --partial: read path as ps_waves_read does, up to the rules across rows that need the whole
+ * input (cohorts and sites given on other rows, the baseline, follow-ups dated before it), and
+ * write the partial summary (options: what the command records) to -o FILE or stdout instead:
+ * one record line per participant in id-hash order, docs/scale.md "Records of isolation and
+ * sobriety". Reports its errors; returns the status.
+ */
+enum ps_status ps_waves_write_partial(struct ps_waves *w, const struct ps_common *common, const char *path,
+				      const struct ps_partial_options *options);
+
+/*
+ * The partial kind of the waves commands (struct ps_partial_kind, partial.h): a running total of
+ * participants and their waves; a record line is checked and added at once (a participant
+ * split between partials gets the union of its waves; a wave in two partials, two cohorts or
+ * two sites are PS_EDATA with err's message set, as in one pass); _end closes a partial. The
+ * state goes to the command through struct ps_waves_pre; _destroy frees it.
+ */
+void *ps_waves_merge_create(void);
+enum ps_status ps_waves_merge_record(void *state, const char *line, size_t len, struct ps_error *err);
+enum ps_status ps_waves_merge_end(void *state, struct ps_error *err);
+void ps_waves_merge_destroy(void *state);
+
+/* The commands with the input given (merge: pre) or read (pre NULL). */
+enum ps_status ps_isolation_main(int argc, char **argv, const struct ps_waves_pre *pre);
+enum ps_status ps_sobriety_main(int argc, char **argv, const struct ps_waves_pre *pre);
 
 /* The cell of participant p at wave label index k. */
 static inline size_t ps_waves_cell(const struct ps_waves *w, size_t p, size_t k)
