@@ -458,13 +458,8 @@ static enum ps_status replay(struct compare *c, const struct ps_table_input *pre
 	for (size_t i = 0; i < t->nrows && st == PS_OK; i++) {
 		struct ps_row row;
 		c->replay_cells = ps_table_replay_row(t, i, width, fields, lens, &row);
-		if ((st = on_row(c, &row, &err)) != PS_OK && err.message[0]) {
-			ps_error_copy(err.file, sizeof(err.file), c->display, strlen(c->display));
-			err.line = row.line;
-			err.column = 0;
-			fprintf(stderr, "peerstat: compare: %s: record %lu of the partials: %s\n", c->display, row.line,
-				err.message);
-		}
+		if ((st = on_row(c, &row, &err)) != PS_OK && err.message[0])
+			ps_table_replay_error("compare", pre, i, err.message);
 	}
 	c->rejects = pre->rejects;
 	free(fields);
@@ -504,7 +499,7 @@ enum ps_status ps_compare_main(int argc, char **argv, const struct ps_table_inpu
 	double conf = 0.95;
 	int p_adjust = 0;
 	enum ps_padjust_method method = PS_PADJUST_HOLM;
-	unsigned char *keep = NULL;
+	struct ps_partial_options recorded;
 
 	memset(&c, 0, sizeof(c));
 	ps_error_clear(&err);
@@ -512,22 +507,20 @@ enum ps_status ps_compare_main(int argc, char **argv, const struct ps_table_inpu
 		return PS_ENOMEM;
 	ps_groups_init(&c.groups);
 	c.outcomes = calloc((size_t)argc + 1, sizeof(*c.outcomes)); /* at most one per argument */
-	keep = malloc((size_t)argc + 1);
-	if (!c.outcomes || !keep) {
-		free(c.outcomes);
-		free(keep);
+	if (!c.outcomes) {
 		ps_common_release(&common);
 		return PS_ENOMEM;
 	}
-	memset(keep, 1, (size_t)argc + 1);
+	ps_partial_options_init(&recorded);
 	optind = 0;
 	opterr = 0;
-	int opt, before = 1;
-	while (st == PS_OK && (opt = getopt_long(argc, argv, "+" PS_COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
+	int opt, longindex = -1;
+	while (st == PS_OK &&
+	       (opt = getopt_long(argc, argv, "+" PS_COMMON_SHORT_OPTIONS, longopts, &longindex)) != -1) {
 		/* what a partial records: the options that decide the result (not -o, --partial) */
-		if (opt == OPT_PARTIAL || opt == PS_OPT_OUTPUT)
-			ps_partial_skip(keep, before, optind);
-		before = optind;
+		if (opt != OPT_PARTIAL && opt != PS_OPT_OUTPUT && opt != PS_OPT_HELP && opt != '?' && opt != ':')
+			ps_partial_options_note(&recorded, longopts, longindex, opt, optarg);
+		longindex = -1;
 		switch (opt) {
 		case OPT_VALUE:
 			for (size_t k = 0; k < c.noutcomes; k++)
@@ -627,7 +620,7 @@ enum ps_status ps_compare_main(int argc, char **argv, const struct ps_table_inpu
 	if (st != PS_OK)
 		goto done;
 	if (c.partial) {
-		st = ps_table_partial_write(&common, argc, argv, optind, keep, c.display, rows, blank_lines, &c.rejects,
+		st = ps_table_partial_write(&common, &recorded, c.display, rows, blank_lines, &c.rejects,
 					    &c.records, c.nrecords);
 		goto done;
 	}
@@ -668,7 +661,7 @@ done:
 	free(c.cell_lens);
 	free(c.scratch);
 	free(c.records.buf);
-	free(keep);
+	ps_partial_options_release(&recorded);
 	ps_common_release(&common);
 	return st;
 }

@@ -355,8 +355,7 @@ static enum ps_status replay(struct survival *s, const struct ps_table_input *pr
 		struct ps_row row;
 		s->replay_cells = ps_table_replay_row(t, i, width, fields, lens, &row);
 		if ((st = on_row(s, &row, &err)) != PS_OK && err.message[0])
-			fprintf(stderr, "peerstat: survival: %s: record %lu of the partials: %s\n", s->display, row.line,
-				err.message);
+			ps_table_replay_error("survival", pre, i, err.message);
 	}
 	s->rejects = pre->rejects;
 	free(fields);
@@ -400,7 +399,7 @@ enum ps_status ps_survival_main(int argc, char **argv, const struct ps_table_inp
 	char *cov_storage = NULL;
 	struct ps_error err;
 	enum ps_status st = PS_OK;
-	unsigned char *keep = NULL;
+	struct ps_partial_options recorded;
 
 	memset(&s, 0, sizeof(s));
 	memset(&data, 0, sizeof(data));
@@ -410,19 +409,16 @@ enum ps_status ps_survival_main(int argc, char **argv, const struct ps_table_inp
 	ps_groups_init(&s.groups);
 	ps_surv_settings_init(&set);
 	ps_strmap_init(&s.strata);
-	if (!(keep = malloc((size_t)argc + 1))) {
-		ps_common_release(&common);
-		return PS_ENOMEM;
-	}
-	memset(keep, 1, (size_t)argc + 1);
+	ps_partial_options_init(&recorded);
 	optind = 0;
 	opterr = 0;
-	int opt, before = 1;
-	while (st == PS_OK && (opt = getopt_long(argc, argv, "+" PS_COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
+	int opt, longindex = -1;
+	while (st == PS_OK &&
+	       (opt = getopt_long(argc, argv, "+" PS_COMMON_SHORT_OPTIONS, longopts, &longindex)) != -1) {
 		/* what a partial records: the options that decide the result (not -o, --partial) */
-		if (opt == OPT_PARTIAL || opt == PS_OPT_OUTPUT)
-			ps_partial_skip(keep, before, optind);
-		before = optind;
+		if (opt != OPT_PARTIAL && opt != PS_OPT_OUTPUT && opt != PS_OPT_HELP && opt != '?' && opt != ':')
+			ps_partial_options_note(&recorded, longopts, longindex, opt, optarg);
+		longindex = -1;
 		switch (opt) {
 		case OPT_TIME: s.time_col = optarg; break;
 		case OPT_EVENT: s.event_col = optarg; break;
@@ -535,7 +531,7 @@ enum ps_status ps_survival_main(int argc, char **argv, const struct ps_table_inp
 	if (st != PS_OK)
 		goto done;
 	if (s.partial) {
-		st = ps_table_partial_write(&common, argc, argv, optind, keep, s.display, rows, blank_lines, &s.rejects,
+		st = ps_table_partial_write(&common, &recorded, s.display, rows, blank_lines, &s.rejects,
 					    &s.records, s.nrecords);
 		goto done;
 	}
@@ -574,7 +570,7 @@ done:
 	free(s.cell_lens);
 	free(s.scratch);
 	free(s.records.buf);
-	free(keep);
+	ps_partial_options_release(&recorded);
 	free(s.cov_specs);
 	free(s.cov_index);
 	free(s.covrow);

@@ -15,6 +15,7 @@
  */
 
 #include "common.h"
+#include "partial.h"
 #include "peerstat/table_record.h"
 
 /*
@@ -25,14 +26,13 @@ void ps_table_record_put(struct ps_text_buf *out, char **scratch, size_t *scratc
 			 const size_t *lens, size_t n);
 
 /*
- * Write a table partial to -o FILE (atomically) or stdout: the header line (command, the
- * options argv[1 .. optind) where keep[i], the input's counts and rejected rows), the records
- * (nrecords lines, already formatted) and the end line. Reports its errors; returns the status.
+ * Write a table partial to -o FILE (atomically) or stdout: the header line (the command, the
+ * recorded options, the input's counts and rejected rows), the records (nrecords lines formatted
+ * with ps_table_record_put) and the end line. Reports its errors; returns the status.
  */
-enum ps_status ps_table_partial_write(const struct ps_common *common, int argc, char **argv, int optind,
-				      const unsigned char *keep, const char *display, unsigned long rows,
-				      unsigned long blank_lines, const struct ps_rejects *rejects,
-				      const struct ps_text_buf *records, size_t nrecords);
+enum ps_status ps_table_partial_write(const struct ps_common *common, const struct ps_partial_options *options,
+				      const char *display, unsigned long rows, unsigned long blank_lines,
+				      const struct ps_rejects *rejects, const struct ps_text_buf *records, size_t nrecords);
 
 /* What merge hands compare or survival instead of their input. */
 struct ps_table_input {
@@ -40,6 +40,10 @@ struct ps_table_input {
 	const char *display;                /* input.file of the output */
 	unsigned long rows_read;            /* input.rows: summed over the partials */
 	struct ps_rejects rejects;          /* summed rejected rows, the partials' kept errors */
+	const size_t *ends;                 /* [k]: records read when the k-th partial ended */
+	size_t nends;
+	const char *const *part_files;      /* input.file of each partial, for messages */
+	size_t nparts;
 };
 
 /* The commands with their input given (merge) or read (pre NULL). */
@@ -47,12 +51,21 @@ enum ps_status ps_compare_main(int argc, char **argv, const struct ps_table_inpu
 enum ps_status ps_survival_main(int argc, char **argv, const struct ps_table_input *pre);
 
 /*
- * The merge kinds (struct ps_partial_kind in partial.h): one state for both commands, the
- * records of every partial appended to it, run replays the command.
+ * A record that a command refuses once merged (an edited partial: a good row is recorded only):
+ * print "peerstat: COMMAND: FILE: partial K, record R: message", FILE the partial's input name.
+ */
+void ps_table_replay_error(const char *command, const struct ps_table_input *pre, size_t i, const char *message);
+
+/*
+ * The merge kinds of compare and survival (struct ps_partial_kind, partial.c): the records of
+ * every partial appended to one store (a row is whole in one partial: nothing to combine), run
+ * replays the command over them.
  */
 void *ps_table_kind_create(void);
 enum ps_status ps_table_kind_record(void *state, const char *line, size_t len, struct ps_error *err);
 enum ps_status ps_table_kind_end(void *state, struct ps_error *err);
+enum ps_status ps_table_kind_run_compare(void *state, int argc, char **argv, struct ps_partial_meta *meta);
+enum ps_status ps_table_kind_run_survival(void *state, int argc, char **argv, struct ps_partial_meta *meta);
 void ps_table_kind_destroy(void *state);
 
 #endif
