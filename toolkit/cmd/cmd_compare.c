@@ -459,7 +459,7 @@ static enum ps_status replay(struct compare *c, const struct ps_table_input *pre
 		struct ps_row row;
 		c->replay_cells = ps_table_replay_row(t, i, width, fields, lens, &row);
 		if ((st = on_row(c, &row, &err)) != PS_OK && err.message[0])
-			ps_table_replay_error("compare", pre, i, err.message);
+			ps_table_replay_error("compare", pre, i, &err);
 	}
 	c->rejects = pre->rejects;
 	free(fields);

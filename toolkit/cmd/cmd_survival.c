@@ -355,7 +355,7 @@ static enum ps_status replay(struct survival *s, const struct ps_table_input *pr
 		struct ps_row row;
 		s->replay_cells = ps_table_replay_row(t, i, width, fields, lens, &row);
 		if ((st = on_row(s, &row, &err)) != PS_OK && err.message[0])
-			ps_table_replay_error("survival", pre, i, err.message);
+			ps_table_replay_error("survival", pre, i, &err);
 	}
 	s->rejects = pre->rejects;
 	free(fields);

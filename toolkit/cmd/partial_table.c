@@ -110,11 +110,14 @@ enum ps_status ps_table_kind_run_survival(void *state, int argc, char **argv, st
 	return ps_survival_main(argc, argv, &pre);
 }
 
-void ps_table_replay_error(const char *command, const struct ps_table_input *pre, size_t i, const char *message)
+void ps_table_replay_error(const char *command, const struct ps_table_input *pre, size_t i, const struct ps_error *err)
 {
 	size_t k = 0, first = 0;
 	while (k < pre->nends && pre->ends[k] <= i)
 		first = pre->ends[k++];
 	const char *file = k < pre->nparts && pre->part_files ? pre->part_files[k] : pre->display;
-	fprintf(stderr, "peerstat: %s: %s: partial %zu, record %zu: %s\n", command, file, k + 1, i - first + 1, message);
+	fprintf(stderr, "peerstat: %s: %s: partial %zu, record %zu: %s", command, file, k + 1, i - first + 1, err->message);
+	if (err->column_name[0])
+		fprintf(stderr, " (column '%s', value '%s')", err->column_name, err->value);
+	fputc('\n', stderr);
 }

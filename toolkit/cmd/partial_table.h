@@ -52,9 +52,10 @@ enum ps_status ps_survival_main(int argc, char **argv, const struct ps_table_inp
 
 /*
  * A record that a command refuses once merged (an edited partial: a good row is recorded only):
- * print "peerstat: COMMAND: FILE: partial K, record R: message", FILE the partial's input name.
+ * print "peerstat: COMMAND: FILE: partial K, record R: message (column 'C', value 'V')", FILE the
+ * partial's input name, K its place among the partials read, R the record's within it.
  */
-void ps_table_replay_error(const char *command, const struct ps_table_input *pre, size_t i, const char *message);
+void ps_table_replay_error(const char *command, const struct ps_table_input *pre, size_t i, const struct ps_error *err);
 
 /*
  * The merge kinds of compare and survival (struct ps_partial_kind, partial.c): the records of
