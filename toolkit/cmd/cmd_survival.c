@@ -243,6 +243,12 @@ static enum ps_status sort_rows(struct survival *s, struct ps_surv_data *data)
 	data->missing[1] = s->missing[1];
 	free(labels);
 	free(rank);
+	/* the engine holds the rows now: ours go before it computes */
+	free(s->rows);
+	free(s->cov);
+	s->rows = NULL;
+	s->cov = NULL;
+	s->n = s->cap = 0;
 	return st;
 }
 
