@@ -20,11 +20,9 @@
 struct ps_table_rows {
 	size_t nrows;
 	size_t width;          /* cells of a row of more than one cell (0 until one is added) */
-	char *text;            /* every cell's bytes, each followed by a NUL; owned */
+	char *text;            /* every cell's bytes, each followed by a NUL, row after row; owned */
 	size_t text_len, text_cap;
-	size_t *cell;          /* offset in text of each cell; owned */
-	size_t ncells, cell_cap;
-	size_t *first;         /* index in cell of each row's first cell, nrows + 1 entries; owned */
+	size_t *first;         /* offset in text of each row, nrows + 1 entries (the last: text_len); owned */
 	size_t first_cap;
 };
 

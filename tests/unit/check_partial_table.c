@@ -155,13 +155,12 @@ START_TEST(bad_records_are_refused)
 	struct ps_error err;
 	ps_table_rows_init(&t);
 	ck_assert_int_eq(parse(&t, "[\"peer\",\"1\",\"0\"]", &err), PS_OK);
-	size_t text_len = t.text_len, ncells = t.ncells;
+	size_t text_len = t.text_len;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		ck_assert_msg(parse(&t, bad[i], &err) == PS_EDATA, "accepted: %s", bad[i]);
 		ck_assert_msg(err.message[0] != '\0', "no message for: %s", bad[i]);
 		ck_assert_uint_eq(t.nrows, 1);
 		ck_assert_uint_eq(t.text_len, text_len);
-		ck_assert_uint_eq(t.ncells, ncells);
 	}
 	/* another width than the store's: refused; one cell (a left-out row) is fine */
 	ck_assert_int_eq(parse(&t, "[\"peer\",\"1\"]", &err), PS_EDATA);

@@ -9,7 +9,10 @@
  * difference, risk ratio and odds ratio. Every figure follows R (docs/methods.md).
  *
  * The values are kept (ranks and exact quantiles need every one): memory grows with
- * participants times outcome columns, never with anything else.
+ * participants times outcome columns, never with anything else. They are used in an order of
+ * their values, not of the input (canonical_order), so the output depends on the rows only; so
+ * `--partial` writes the rows' cells (docs/scale.md) and `peerstat merge` replays them through
+ * on_row, giving the single run's bytes.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -290,26 +293,26 @@ static void permute(double *v, const size_t *order, size_t n, double *tmp)
 	memcpy(v, tmp, n * sizeof(*v));
 }
 
-/*
- * Order the rows of parallel vectors v[0..m) (n values each) by (v[0], v[1], ...), lowest
- * first. Equal tuples are then equal bits (-0 was read as 0), so every sum over them is the
- * same whatever order the rows came in: the single run, a shuffled input and a merge of
- * partials give the same figures, bit for bit. Returns PS_OK or PS_ENOMEM.
- */
 static uint64_t key_value(const void *elem, const void *ctx)
 {
 	(void)ctx;
 	return ps_sort_key_double(*(const double *)elem);
 }
 
+/*
+ * Order the rows of parallel vectors v[0..m) (n values each) by (v[0], v[1], ...), lowest
+ * first. Equal tuples are then equal bits (-0 was read as 0), so every sum over them is the
+ * same whatever order the rows came in: the single run, a shuffled input and a merge of
+ * partials give the same figures, bit for bit. Returns PS_OK or PS_ENOMEM.
+ */
 static enum ps_status sort_rows(double **v, size_t m, size_t n)
 {
 	if (n < 2)
 		return PS_OK;
 	if (m == 1) /* the values themselves: no permutation to apply */
 		return ps_sort_radix(v[0], n, sizeof(double), key_value, NULL, 64);
-	size_t *order = malloc((n ? n : 1) * sizeof(*order));
-	double *tmp = malloc((n ? n : 1) * sizeof(*tmp));
+	size_t *order = malloc(n * sizeof(*order));
+	double *tmp = malloc(n * sizeof(*tmp));
 	enum ps_status st = order && tmp ? PS_OK : PS_ENOMEM;
 	for (size_t i = 0; st == PS_OK && i < n; i++)
 		order[i] = i;

@@ -29,9 +29,9 @@ enum ps_status ps_table_partial_write(const struct ps_common *common, const stru
 				      const struct ps_rejects *rejects, const struct ps_text_buf *records, size_t nrecords)
 {
 	struct ps_partial_writer pw;
+	if (records->failed)
+		return PS_ENOMEM; /* nothing written yet: the command reports it */
 	ps_partial_writer_begin(&pw, common, options, display, rows, blank_lines, 1, rejects);
-	if (records->failed && pw.st == PS_OK)
-		pw.st = PS_ENOMEM;
 	/* the record lines are formatted already, one after the other: one write (the writer
 	 * keeps its state in the open, its count included) */
 	if (pw.st == PS_OK && records->len)

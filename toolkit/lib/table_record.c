@@ -16,7 +16,6 @@ void ps_table_rows_init(struct ps_table_rows *t)
 void ps_table_rows_release(struct ps_table_rows *t)
 {
 	free(t->text);
-	free(t->cell);
 	free(t->first);
 	memset(t, 0, sizeof(*t));
 }
@@ -40,11 +39,9 @@ static int reserve(void *p, size_t *cap, size_t need, size_t size)
 /* Room for one more row of n cells of len text bytes in all. */
 static int reserve_row(struct ps_table_rows *t, size_t n, size_t len)
 {
-	return reserve(&t->text, &t->text_cap, t->text_len + len + n, 1) != 0 ||
-	       reserve(&t->cell, &t->cell_cap, t->ncells + n, sizeof(*t->cell)) != 0 ||
-	       reserve(&t->first, &t->first_cap, t->nrows + 2, sizeof(*t->first)) != 0
-		       ? -1
-		       : 0;
+	if (reserve(&t->text, &t->text_cap, t->text_len + len + n, 1) != 0)
+		return -1;
+	return reserve(&t->first, &t->first_cap, t->nrows + 2, sizeof(*t->first));
 }
 
 /* The row whose cells were appended since the last one is complete. */
@@ -52,7 +49,7 @@ static void close_row(struct ps_table_rows *t, size_t n)
 {
 	if (t->nrows == 0)
 		t->first[0] = 0;
-	t->first[++t->nrows] = t->ncells;
+	t->first[++t->nrows] = t->text_len;
 	if (n > 1 && !t->width)
 		t->width = n;
 }
@@ -65,7 +62,6 @@ enum ps_status ps_table_rows_add(struct ps_table_rows *t, const char *const *cel
 	if (reserve_row(t, n, len) != 0)
 		return PS_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		t->cell[t->ncells++] = t->text_len;
 		memcpy(t->text + t->text_len, cells[i], lens[i]);
 		t->text_len += lens[i];
 		t->text[t->text_len++] = '\0';
@@ -76,13 +72,17 @@ enum ps_status ps_table_rows_add(struct ps_table_rows *t, const char *const *cel
 
 size_t ps_table_rows_get(const struct ps_table_rows *t, size_t i, const char **cells, size_t *lens, size_t max)
 {
-	size_t a = t->first[i], b = t->first[i + 1];
-	for (size_t k = a; k < b && k - a < max; k++) {
-		size_t end = k + 1 < t->ncells ? t->cell[k + 1] : t->text_len;
-		cells[k - a] = t->text + t->cell[k];
-		lens[k - a] = end - t->cell[k] - 1;
+	/* the row's cells are one after the other, each ended by its NUL */
+	size_t n = 0;
+	for (const char *p = t->text + t->first[i], *end = t->text + t->first[i + 1]; p < end; n++) {
+		size_t len = strlen(p);
+		if (n < max) {
+			cells[n] = p;
+			lens[n] = len;
+		}
+		p += len + 1;
 	}
-	return b - a;
+	return n;
 }
 
 size_t ps_table_replay_row(const struct ps_table_rows *t, size_t i, size_t width, const char **fields, size_t *lens,
@@ -252,11 +252,11 @@ static int parse_string(struct ps_table_rows *t, const char *s, size_t len, size
 
 enum ps_status ps_table_record_parse(struct ps_table_rows *t, const char *line, size_t len, struct ps_error *err)
 {
-	/* decoded cells are never longer than their JSON text: len bytes of text and len / 3
-	 * cells (each at least `""` and a separator) are room enough */
+	/* decoded cells are never longer than their JSON text: len bytes of text and the NULs
+	 * of at most len / 3 cells (each at least `""` and a separator) are room enough */
 	if (reserve_row(t, len / 3 + 1, len) != 0)
 		return ps_error_set(err, PS_ENOMEM, "out of memory");
-	size_t text_len = t->text_len, ncells = t->ncells, n = 0, i = skip_space(line, len, 0);
+	size_t text_len = t->text_len, n = 0, i = skip_space(line, len, 0);
 	const char *why = "not a record: a JSON array of strings";
 	if (i >= len || line[i] != '[')
 		goto bad;
@@ -268,7 +268,6 @@ enum ps_status ps_table_record_parse(struct ps_table_rows *t, const char *line, 
 	for (;;) {
 		if (i >= len || line[i] != '"')
 			goto bad;
-		t->cell[t->ncells++] = t->text_len;
 		n++;
 		if (parse_string(t, line, len, &i, &why) != 0)
 			goto bad;
@@ -288,14 +287,12 @@ enum ps_status ps_table_record_parse(struct ps_table_rows *t, const char *line, 
 	}
 	if (n > 1 && t->width && n != t->width) {
 		t->text_len = text_len;
-		t->ncells = ncells;
-		return ps_error_set(err, PS_EDATA, "a record of %zu cells where the others have %zu", n, t->width);
+			return ps_error_set(err, PS_EDATA, "a record of %zu cells where the others have %zu", n, t->width);
 	}
 	close_row(t, n);
 	return PS_OK;
 bad:
 	t->text_len = text_len;
-	t->ncells = ncells;
 	return ps_error_set(err, PS_EDATA, "%s", why);
 }
 
