@@ -439,34 +439,12 @@ static enum ps_status analyse(struct compare *c, struct ps_doc *doc, double conf
 /* The merged records of the partials, each replayed as a row of the table they came from. */
 static enum ps_status replay(struct compare *c, const struct ps_table_input *pre)
 {
-	struct ps_error err;
-	enum ps_status st = PS_OK;
-	const struct ps_table_rows *t = pre->rows;
-	size_t width = record_width(c);
-	const char **fields = malloc(width * sizeof(*fields));
-	size_t *lens = malloc(width * sizeof(*lens));
-	ps_error_clear(&err);
-	if (!fields || !lens) {
-		st = PS_ENOMEM;
-	} else if (t->width && t->width != width) {
-		fprintf(stderr, "peerstat: compare: %s: the partials' records have %zu cells, these options read %zu (not "
-				"partials of these options?)\n",
-			c->display, t->width, width);
-		st = PS_EDATA;
-	}
 	replay_indices(c);
-	c->width = width;
+	c->width = record_width(c);
 	/* a record was a good row: anything wrong now is an edited partial, never a row to skip */
 	ps_rejects_init(&c->rejects, PS_ON_ERROR_STOP);
-	for (size_t i = 0; i < t->nrows && st == PS_OK; i++) {
-		struct ps_row row;
-		c->replay_cells = ps_table_replay_row(t, i, width, fields, lens, &row);
-		if ((st = on_row(c, &row, &err)) != PS_OK && err.message[0])
-			ps_table_replay_error("compare", pre, i, &err);
-	}
+	enum ps_status st = ps_table_replay("compare", pre, c->width, on_row, c, &c->replay_cells);
 	c->rejects = pre->rejects;
-	free(fields);
-	free(lens);
 	return st;
 }
 

@@ -338,34 +338,12 @@ static int cmp_double(const void *a, const void *b)
 /* The merged records of the partials, each replayed as a row of the table they came from. */
 static enum ps_status replay(struct survival *s, const struct ps_table_input *pre)
 {
-	struct ps_error err;
-	enum ps_status st = PS_OK;
-	const struct ps_table_rows *t = pre->rows;
-	size_t width = record_width(s);
-	const char **fields = malloc(width * sizeof(*fields));
-	size_t *lens = malloc(width * sizeof(*lens));
-	ps_error_clear(&err);
-	if (!fields || !lens) {
-		st = PS_ENOMEM;
-	} else if (t->width && t->width != width) {
-		fprintf(stderr, "peerstat: survival: %s: the partials' records have %zu cells, these options read %zu (not "
-				"partials of these options?)\n",
-			s->display, t->width, width);
-		st = PS_EDATA;
-	}
 	replay_indices(s);
-	s->width = width;
+	s->width = record_width(s);
 	/* a record was a good row: anything wrong now is an edited partial, never a row to skip */
 	ps_rejects_init(&s->rejects, PS_ON_ERROR_STOP);
-	for (size_t i = 0; i < t->nrows && st == PS_OK; i++) {
-		struct ps_row row;
-		s->replay_cells = ps_table_replay_row(t, i, width, fields, lens, &row);
-		if ((st = on_row(s, &row, &err)) != PS_OK && err.message[0])
-			ps_table_replay_error("survival", pre, i, &err);
-	}
+	enum ps_status st = ps_table_replay("survival", pre, s->width, on_row, s, &s->replay_cells);
 	s->rejects = pre->rejects;
-	free(fields);
-	free(lens);
 	return st;
 }
 

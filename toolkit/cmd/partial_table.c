@@ -110,6 +110,32 @@ enum ps_status ps_table_kind_run_survival(void *state, int argc, char **argv, st
 	return ps_survival_main(argc, argv, &pre);
 }
 
+enum ps_status ps_table_replay(const char *command, const struct ps_table_input *pre, size_t width, ps_row_fn on_row,
+			       void *ctx, size_t *cells)
+{
+	const struct ps_table_rows *t = pre->rows;
+	if (t->width && t->width != width) {
+		fprintf(stderr, "peerstat: %s: %s: the partials' records have %zu cells, these options read %zu (not "
+				"partials of these options?)\n",
+			command, pre->display, t->width, width);
+		return PS_EDATA;
+	}
+	const char **fields = malloc(width * sizeof(*fields));
+	size_t *lens = malloc(width * sizeof(*lens));
+	enum ps_status st = fields && lens ? PS_OK : PS_ENOMEM;
+	struct ps_error err;
+	ps_error_clear(&err);
+	for (size_t i = 0; i < t->nrows && st == PS_OK; i++) {
+		struct ps_row row;
+		*cells = ps_table_replay_row(t, i, width, fields, lens, &row);
+		if ((st = on_row(ctx, &row, &err)) != PS_OK && err.message[0])
+			ps_table_replay_error(command, pre, i, &err);
+	}
+	free(fields);
+	free(lens);
+	return st;
+}
+
 void ps_table_replay_error(const char *command, const struct ps_table_input *pre, size_t i, const struct ps_error *err)
 {
 	size_t k = 0, first = 0;

@@ -51,6 +51,16 @@ enum ps_status ps_compare_main(int argc, char **argv, const struct ps_table_inpu
 enum ps_status ps_survival_main(int argc, char **argv, const struct ps_table_input *pre);
 
 /*
+ * Replay the merged records as rows of width cells (a record's cells in its order, "" past a
+ * short record's) through the command's row callback, on_row(ctx, row, err), setting *cells to
+ * the record's own cell count before each call (a callback refuses a short record of a group).
+ * Another width than the records' is PS_EDATA (reported); a row the callback refuses is
+ * reported with ps_table_replay_error and ends the replay. Returns the status.
+ */
+enum ps_status ps_table_replay(const char *command, const struct ps_table_input *pre, size_t width, ps_row_fn on_row,
+			       void *ctx, size_t *cells);
+
+/*
  * A record that a command refuses once merged (an edited partial: a good row is recorded only):
  * print "peerstat: COMMAND: FILE: partial K, record R: message (column 'C', value 'V')", FILE the
  * partial's input name, K its place among the partials read, R the record's within it.
