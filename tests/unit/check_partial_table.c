@@ -2,9 +2,8 @@
  * Unit tests for the records of table partials (table_record.c: `compare --partial`,
  * `survival --partial`): the documented layout, the round trip of any cell text (quotes,
  * backslashes, control bytes, UTF-8, empty cells; 2000 rows of random bytes) back to the same
- * bytes, JSON escapes written
- * by other tools (\u escapes, surrogate pairs, spaces), the width rule, and bad records refused
- * with the store left as it was.
+ * bytes, JSON escapes written by other tools (\u escapes, surrogate pairs, spaces), the width
+ * rule, and bad records refused with the store left as it was.
  */
 #include <check.h>
 #include <stdint.h>
