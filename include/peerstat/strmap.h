@@ -62,10 +62,9 @@ int ps_strmap_lookup_hashed(const struct ps_strmap *map, const char *s, size_t l
 /*
  * Ask the processor to fetch the slot where (s, len) would be, ahead of a look-up soon after:
  * ids in random order miss the cache at every look-up, and a fetch started one row early
- * overlaps that wait with the row before. Nothing changes. Returns 1 when a fetch was started,
- * 0 when there was none to make (an empty map, or the key of the last look-up).
+ * overlaps that wait with the row before. Nothing changes.
  */
-int ps_strmap_prefetch(const struct ps_strmap *map, const char *s, size_t len);
+void ps_strmap_prefetch(const struct ps_strmap *map, const char *s, size_t len);
 
 /* The hash of the key at index (as ps_strmap_*_hashed take it). */
 uint32_t ps_strmap_hash_of(const struct ps_strmap *map, size_t index);

@@ -61,8 +61,6 @@ struct part {
 	struct ps_rejects rejects;
 	struct ps_date_memo *date_memo;  /* session dates repeat: parsed once per thread (NULL: none) */
 	unsigned char delimiter;
-	/* the look-ahead samples itself: see lookahead() */
-	unsigned lookahead_rows, lookahead_fetches, lookahead_idle;
 };
 
 static enum ps_status on_header(void *ctx, size_t ncolumns, const char *const *names, struct ps_error *err)
@@ -144,28 +142,9 @@ static enum ps_status on_row(void *ctx, const struct ps_row *row, struct ps_erro
  * for memory; this overlaps the wait with the row before. A quoted or odd id only makes the
  * fetch useless: the row itself is read and checked as always.
  */
-#define LOOKAHEAD_SAMPLE 1024u   /* rows watched */
-#define LOOKAHEAD_USEFUL 128u    /* fetches in a sample worth the search (1 row in 8 a new id) */
-#define LOOKAHEAD_REST 15360u    /* rows to skip after a sample with fewer */
-
 static void lookahead(void *ctx, const char *next, size_t len)
 {
 	struct part *p = ctx;
-	/*
-	 * In a roll grouped by participant the next id is nearly always this row's (found without
-	 * a look-up, so there is nothing to fetch): the search for it, a fifth of the reading work
-	 * per row, is then skipped for a while and tried again, so a roll that turns shuffled
-	 * gets its fetches back within 16 384 rows. Only speed depends on this, never a result.
-	 */
-	if (p->lookahead_idle) {
-		p->lookahead_idle--;
-		return;
-	}
-	if (++p->lookahead_rows == LOOKAHEAD_SAMPLE) {
-		if (p->lookahead_fetches < LOOKAHEAD_USEFUL)
-			p->lookahead_idle = LOOKAHEAD_REST;
-		p->lookahead_rows = p->lookahead_fetches = 0;
-	}
 	long c = p->header ? p->index[PS_ATT_ID] : -1;
 	if (c < 0)
 		return;
@@ -181,7 +160,7 @@ static void lookahead(void *ctx, const char *next, size_t len)
 	size_t room = (size_t)(end - s) < 64 ? (size_t)(end - s) : 64;
 	const char *e = memchr(s, p->delimiter, room);
 	if (e)
-		p->lookahead_fetches += (unsigned)ps_strmap_prefetch(&p->roster.ids, s, (size_t)(e - s));
+		ps_strmap_prefetch(&p->roster.ids, s, (size_t)(e - s));
 }
 
 static void part_init(struct part *p, const struct ps_attendance *a, const struct ps_common *common)

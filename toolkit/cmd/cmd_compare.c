@@ -9,7 +9,10 @@
  * difference, risk ratio and odds ratio. Every figure follows R (docs/methods.md).
  *
  * The values are kept (ranks and exact quantiles need every one): memory grows with
- * participants times outcome columns, never with anything else.
+ * participants times outcome columns, never with anything else. They are used in an order of
+ * their values, not of the input (canonical_order), so the output depends on the rows only; so
+ * `--partial` writes the rows' cells (docs/scale.md) and `peerstat merge` replays them through
+ * on_row, giving the single run's bytes.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -18,7 +21,10 @@
 #include "commands.h"
 #include "common.h"
 #include "compare_engine.h"
+#include "partial.h"
+#include "partial_table.h"
 #include "peerstat/padjust.h"
+#include "peerstat/sort.h"
 
 const char cmd_compare_usage[] =
 	"usage: peerstat compare --value COL [--value COL ...] [options] [FILE]\n"
@@ -41,11 +47,13 @@ const char cmd_compare_usage[] =
 	"  --treatment LABEL    treatment group (default peer)\n"
 	"  --control LABEL      control group (default therapy_only)\n"
 	"  --ignore-other-groups  leave out rows of other groups (default: an error)\n"
-	"  --conf LEVEL         confidence level (default 0.95)\n";
+	"  --conf LEVEL         confidence level (default 0.95)\n"
+	"  --partial            write the exact cells this input's rows give the comparison (a\n"
+	"                       shard), for peerstat merge (docs/scale.md)\n";
 
 enum {
 	OPT_VALUE = 1, OPT_PAIRED, OPT_ADJUST, OPT_BINARY, OPT_CONTINUOUS, OPT_P_ADJUST, OPT_GROUP, OPT_TREATMENT,
-	OPT_CONTROL, OPT_IGNORE_OTHER, OPT_CONF
+	OPT_CONTROL, OPT_IGNORE_OTHER, OPT_CONF, OPT_PARTIAL
 };
 
 struct compare {
@@ -59,12 +67,63 @@ struct compare {
 	size_t nadjust;
 	long *adjust_index;
 	int force_binary, force_continuous;
-	struct ps_cell_options cells;
+	struct ps_cell_options cell_options;
 	const char *display;
 	struct ps_rejects rejects;
 	long group_index;
 	double *covrow;
+	/* --partial: the records of the rows used or counted */
+	int partial;
+	struct ps_text_buf records;
+	size_t nrecords;
+	const char **cells;           /* scratch: one record's cells */
+	size_t *cell_lens;
+	char *scratch;                /* one record line */
+	size_t scratch_cap;
+	/* merge: the width of a full record, and the cells of the row being replayed */
+	size_t width, replay_cells;
 };
+
+/* The cells a record holds, in this order: group, outcomes, baseline, covariates. */
+static size_t record_width(const struct compare *c)
+{
+	return 1 + c->noutcomes + (c->paired_with ? 1 : 0) + c->nadjust;
+}
+
+/* Where the cells of a record are when it is replayed as a row. */
+static void replay_indices(struct compare *c)
+{
+	long i = 0;
+	c->group_index = i++;
+	for (size_t k = 0; k < c->noutcomes; k++)
+		c->outcomes[k].index = i++;
+	if (c->paired_with)
+		c->paired_index = i++;
+	for (size_t j = 0; j < c->nadjust; j++)
+		c->adjust_index[j] = i++;
+}
+
+/* The record of a row: its group cell, and (full) the cells the comparison reads. */
+static void put_record(struct compare *c, const struct ps_row *row, int full)
+{
+	size_t n = 0;
+	c->cells[n] = row->fields[c->group_index];
+	c->cell_lens[n++] = row->lens[c->group_index];
+	for (size_t k = 0; full && k < c->noutcomes; k++) {
+		c->cells[n] = row->fields[c->outcomes[k].index];
+		c->cell_lens[n++] = row->lens[c->outcomes[k].index];
+	}
+	if (full && c->paired_with) {
+		c->cells[n] = row->fields[c->paired_index];
+		c->cell_lens[n++] = row->lens[c->paired_index];
+	}
+	for (size_t j = 0; full && j < c->nadjust; j++) {
+		c->cells[n] = row->fields[c->adjust_index[j]];
+		c->cell_lens[n++] = row->lens[c->adjust_index[j]];
+	}
+	ps_table_record_put(&c->records, &c->scratch, &c->scratch_cap, c->cells, c->cell_lens, n);
+	c->nrecords++;
+}
 
 static enum ps_status on_header(void *ctx, size_t ncolumns, const char *const *names, struct ps_error *err)
 {
@@ -103,13 +162,15 @@ static enum ps_status parse_outcome(struct compare *c, struct ps_cmp_outcome *o,
 	const char *why = NULL;
 	int b;
 	*missing = 0;
-	if (ps_na_set_has(c->cells.na, s, len)) {
+	if (ps_na_set_has(c->cell_options.na, s, len)) {
 		*missing = 1;
 		return PS_OK;
 	}
 	if (!c->force_binary && ps_parse_double(s, len, x, &why)) {
 		if (*x != 0 && *x != 1)
 			o->not_01 = 1;
+		if (*x == 0)
+			*x = 0; /* -0 is 0: equal values are then the same bits, whatever their order */
 		return PS_OK;
 	}
 	if (!c->force_continuous && ps_parse_bool(s, len, &b, NULL)) {
@@ -131,8 +192,8 @@ static enum ps_status parse_number(struct compare *c, long index, const char *na
 {
 	struct ps_field_spec spec = { "number", name, flag, PS_TYPE_NUMBER, 1, 0, 1, 0 };
 	struct ps_value v;
-	enum ps_status st = ps_cell_parse(&spec, &c->cells, row->fields[index], row->lens[index], (size_t)index, &v, err);
-	*x = v.d;
+	enum ps_status st = ps_cell_parse(&spec, &c->cell_options, row->fields[index], row->lens[index], (size_t)index, &v, err);
+	*x = v.d == 0 ? 0 : v.d;
 	*missing = v.missing;
 	return st;
 }
@@ -141,10 +202,18 @@ static enum ps_status on_row(void *ctx, const struct ps_row *row, struct ps_erro
 {
 	struct compare *c = ctx;
 	int g;
-	enum ps_status st = ps_groups_row(&c->groups, c->cells.na, row, c->group_index, &c->rejects,
+	unsigned long left_out = c->groups.missing_rows + c->groups.other_rows;
+	enum ps_status st = ps_groups_row(&c->groups, c->cell_options.na, row, c->group_index, &c->rejects,
 				     c->display, &g, err);
-	if (g == PS_GROUP_NONE)
+	if (g == PS_GROUP_NONE) {
+		/* a row left out for its group is counted: so is its record (the group alone) */
+		if (c->partial && st == PS_OK && c->groups.missing_rows + c->groups.other_rows > left_out)
+			put_record(c, row, 0);
 		return st;
+	}
+	if (c->width && c->replay_cells != c->width)
+		return ps_error_set(err, PS_EDATA, "a record of %zu cell%s for a row of a group (edited?)", c->replay_cells,
+				    c->replay_cells == 1 ? "" : "s");
 
 	/* parse the whole row first, so that a bad cell rejects it before anything is kept */
 	double base = 0;
@@ -178,6 +247,10 @@ static enum ps_status on_row(void *ctx, const struct ps_row *row, struct ps_erro
 		st = ps_reject_row(&c->rejects, err, c->display, row->line);
 		goto out;
 	}
+	if (c->partial) {
+		put_record(c, row, 1);
+		goto out;
+	}
 	for (size_t k = 0; k < c->noutcomes; k++) {
 		struct ps_cmp_outcome *o = &c->outcomes[k];
 		int oom = 0;
@@ -209,6 +282,71 @@ out:
 		free(xs);
 	if (ms != missing)
 		free(ms);
+	return st;
+}
+
+/* Put v[0..n) in the order given (order is a permutation of 0..n); tmp has room for n. */
+static void permute(double *v, const size_t *order, size_t n, double *tmp)
+{
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = v[order[i]];
+	memcpy(v, tmp, n * sizeof(*v));
+}
+
+static uint64_t key_value(const void *elem, const void *ctx)
+{
+	(void)ctx;
+	return ps_sort_key_double(*(const double *)elem);
+}
+
+/*
+ * Order the rows of parallel vectors v[0..m) (n values each) by (v[0], v[1], ...), lowest
+ * first. Equal tuples are then equal bits (-0 was read as 0), so every sum over them is the
+ * same whatever order the rows came in: the single run, a shuffled input and a merge of
+ * partials give the same figures, bit for bit. Returns PS_OK or PS_ENOMEM.
+ */
+static enum ps_status sort_rows(double **v, size_t m, size_t n)
+{
+	if (n < 2)
+		return PS_OK;
+	if (m == 1) /* the values themselves: no permutation to apply */
+		return ps_sort_radix(v[0], n, sizeof(double), key_value, NULL, 64);
+	size_t *order = malloc(n * sizeof(*order));
+	double *tmp = malloc(n * sizeof(*tmp));
+	enum ps_status st = order && tmp ? PS_OK : PS_ENOMEM;
+	for (size_t i = 0; st == PS_OK && i < n; i++)
+		order[i] = i;
+	/* stable sorts from the minor column to the major one */
+	for (size_t j = m; st == PS_OK && j-- > 0;)
+		st = ps_sort_order_double(order, n, v[j]);
+	for (size_t j = 0; st == PS_OK && j < m; j++)
+		permute(v[j], order, n, tmp);
+	free(order);
+	free(tmp);
+	return st;
+}
+
+/* Every vector of o in the order of its values (sort_rows), not of the input. */
+static enum ps_status canonical_order(struct ps_cmp_outcome *o, size_t nadjust)
+{
+	enum ps_status st = PS_OK;
+	for (int g = 0; g < 2 && st == PS_OK; g++) {
+		double *values[1] = { o->values[g].v };
+		double *pairs[3] = { o->base[g].v, o->follow[g].v, o->change[g].v };
+		if ((st = sort_rows(values, 1, o->values[g].n)) == PS_OK)
+			st = sort_rows(pairs, 3, o->base[g].n);
+	}
+	double **rows = malloc((nadjust + 2) * sizeof(*rows));
+	if (!rows)
+		return PS_ENOMEM;
+	/* ANCOVA's rows: by group, outcome, then the covariates */
+	rows[0] = o->g.v;
+	rows[1] = o->y.v;
+	for (size_t j = 0; j < nadjust; j++)
+		rows[2 + j] = o->cov[j].v;
+	if (st == PS_OK)
+		st = sort_rows(rows, nadjust + 2, o->y.n);
+	free(rows);
 	return st;
 }
 
@@ -250,6 +388,8 @@ static enum ps_status analyse(struct compare *c, struct ps_doc *doc, double conf
 		struct ps_cmp_outcome *o = &c->outcomes[k];
 		for (int i = 0; i < PS_CMP_NTESTS; i++)
 			o->p[i] = NAN;
+		if ((st = canonical_order(o, c->nadjust)) != PS_OK)
+			return st;
 		char where[160];
 		snprintf(where, sizeof(where), "%s%s", by_value ? "values." : "", by_value ? o->name : "");
 		if (by_value)
@@ -296,7 +436,24 @@ static enum ps_status analyse(struct compare *c, struct ps_doc *doc, double conf
 	return st;
 }
 
+/* The merged records of the partials, each replayed as a row of the table they came from. */
+static enum ps_status replay(struct compare *c, const struct ps_table_input *pre)
+{
+	replay_indices(c);
+	c->width = record_width(c);
+	/* a record was a good row: anything wrong now is an edited partial, never a row to skip */
+	ps_rejects_init(&c->rejects, PS_ON_ERROR_STOP);
+	enum ps_status st = ps_table_replay("compare", pre, c->width, on_row, c, &c->replay_cells);
+	c->rejects = pre->rejects;
+	return st;
+}
+
 enum ps_status cmd_compare(int argc, char **argv)
+{
+	return ps_compare_main(argc, argv, NULL);
+}
+
+enum ps_status ps_compare_main(int argc, char **argv, const struct ps_table_input *pre)
 {
 	static const struct option longopts[] = {
 		{ "value", required_argument, NULL, OPT_VALUE },
@@ -310,6 +467,7 @@ enum ps_status cmd_compare(int argc, char **argv)
 		{ "control", required_argument, NULL, OPT_CONTROL },
 		{ "ignore-other-groups", no_argument, NULL, OPT_IGNORE_OTHER },
 		{ "conf", required_argument, NULL, OPT_CONF },
+		{ "partial", no_argument, NULL, OPT_PARTIAL },
 		PS_COMMON_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -322,6 +480,7 @@ enum ps_status cmd_compare(int argc, char **argv)
 	double conf = 0.95;
 	int p_adjust = 0;
 	enum ps_padjust_method method = PS_PADJUST_HOLM;
+	struct ps_partial_options recorded;
 
 	memset(&c, 0, sizeof(c));
 	ps_error_clear(&err);
@@ -333,10 +492,16 @@ enum ps_status cmd_compare(int argc, char **argv)
 		ps_common_release(&common);
 		return PS_ENOMEM;
 	}
+	ps_partial_options_init(&recorded);
 	optind = 0;
 	opterr = 0;
-	int opt;
-	while (st == PS_OK && (opt = getopt_long(argc, argv, "+" PS_COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
+	int opt, longindex = -1;
+	while (st == PS_OK &&
+	       (opt = getopt_long(argc, argv, "+" PS_COMMON_SHORT_OPTIONS, longopts, &longindex)) != -1) {
+		/* what a partial records: the options that decide the result (not -o, --partial) */
+		if (opt != OPT_PARTIAL && opt != PS_OPT_OUTPUT && opt != PS_OPT_HELP && opt != '?' && opt != ':')
+			ps_partial_options_note(&recorded, longopts, longindex, opt, optarg);
+		longindex = -1;
 		switch (opt) {
 		case OPT_VALUE:
 			for (size_t k = 0; k < c.noutcomes; k++)
@@ -369,6 +534,7 @@ enum ps_status cmd_compare(int argc, char **argv)
 		case OPT_CONTROL: c.groups.label[PS_GROUP_CONTROL] = optarg; break;
 		case OPT_IGNORE_OTHER: c.groups.ignore_other = 1; break;
 		case OPT_CONF: st = ps_parse_conf(&common, optarg, &conf); break;
+		case OPT_PARTIAL: c.partial = 1; break;
 		case '?':
 			st = ps_usage_error(&common, "unknown option '%s'", argv[optind - 1]);
 			break;
@@ -408,10 +574,12 @@ enum ps_status cmd_compare(int argc, char **argv)
 	}
 	ps_rejects_init(&c.rejects, common.policy);
 	c.common = &common;
-	c.cells = ps_common_cell_options(&common);
+	c.cell_options = ps_common_cell_options(&common);
 	c.adjust_index = calloc(c.nadjust + 1, sizeof(*c.adjust_index));
 	c.covrow = calloc(c.nadjust + 1, sizeof(*c.covrow));
-	if (!c.adjust_index || !c.covrow) {
+	c.cells = calloc(record_width(&c), sizeof(*c.cells));
+	c.cell_lens = calloc(record_width(&c), sizeof(*c.cell_lens));
+	if (!c.adjust_index || !c.covrow || !c.cells || !c.cell_lens) {
 		st = PS_ENOMEM;
 		goto done;
 	}
@@ -421,10 +589,22 @@ enum ps_status cmd_compare(int argc, char **argv)
 			goto done;
 		}
 
-	unsigned long rows = 0;
-	if ((st = ps_read_csv(&common, optind < argc ? argv[optind] : NULL, on_header, on_row, &c, &c.rejects, &c.display,
-			      &rows, NULL)) != PS_OK)
+	unsigned long rows = 0, blank_lines = 0;
+	if (pre) {
+		c.display = pre->display;
+		rows = pre->rows_read;
+		st = replay(&c, pre);
+	} else {
+		st = ps_read_csv(&common, optind < argc ? argv[optind] : NULL, on_header, on_row, &c, &c.rejects, &c.display,
+				 &rows, &blank_lines);
+	}
+	if (st != PS_OK)
 		goto done;
+	if (c.partial) {
+		st = ps_table_partial_write(&common, &recorded, c.display, rows, blank_lines, &c.rejects,
+					    &c.records, c.nrecords);
+		goto done;
+	}
 	if (ps_doc_init(&doc, "compare") != 0) {
 		st = PS_ENOMEM;
 		goto done;
@@ -458,6 +638,11 @@ done:
 	free(adjust_storage);
 	free(c.adjust_index);
 	free(c.covrow);
+	free(c.cells);
+	free(c.cell_lens);
+	free(c.scratch);
+	free(c.records.buf);
+	ps_partial_options_release(&recorded);
 	ps_common_release(&common);
 	return st;
 }

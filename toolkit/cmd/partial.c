@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "partial_table.h"
 #include "waves_input.h"
 
 /* retention's kind: the records are roster participants (ps_roster_person_parse), a partial's
@@ -85,5 +86,7 @@ const struct ps_partial_kind ps_partial_kinds[] = {
 	{ "retention", retention_create, retention_record, retention_end, retention_run, retention_destroy },
 	{ "isolation", ps_waves_merge_create, ps_waves_merge_record, ps_waves_merge_end, isolation_run, ps_waves_merge_destroy },
 	{ "sobriety", ps_waves_merge_create, ps_waves_merge_record, ps_waves_merge_end, sobriety_run, ps_waves_merge_destroy },
+	{ "compare", ps_table_kind_create, ps_table_kind_record, ps_table_kind_end, ps_table_kind_run_compare, ps_table_kind_destroy },
+	{ "survival", ps_table_kind_create, ps_table_kind_record, ps_table_kind_end, ps_table_kind_run_survival, ps_table_kind_destroy },
 	{ NULL, NULL, NULL, NULL, NULL, NULL }
 };

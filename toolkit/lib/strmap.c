@@ -102,12 +102,11 @@ int ps_strmap_lookup_hashed(const struct ps_strmap *map, const char *s, size_t l
 	return found;
 }
 
-int ps_strmap_prefetch(const struct ps_strmap *map, const char *s, size_t len)
+void ps_strmap_prefetch(const struct ps_strmap *map, const char *s, size_t len)
 {
 	if (map->nslots == 0 || is_last(map, s, len))
-		return 0; /* grouped rows: the next id is this one, found without hashing */
+		return; /* grouped rows: the next id is this one, found without hashing */
 	__builtin_prefetch(&map->slots[hash_bytes(s, len) & (map->nslots - 1)]);
-	return 1;
 }
 
 uint32_t ps_strmap_hash_of(const struct ps_strmap *map, size_t index)
