@@ -35,6 +35,14 @@ struct ps_field_spec {
 };
 
 /*
+ * The largest magnitude an analysed number may have (outcomes, baselines, covariates, follow-up
+ * times): squares and sums of squares of up to 1e8 such values stay finite, so a variance or a
+ * standard error never overflows into a t of 0 and a p of 1 (what R prints for values near
+ * 1e308). A larger value is a data error at its cell ("value out of range").
+ */
+#define PS_NUMBER_LIMIT 1e150
+
+/*
  * Dates already parsed, for a reader whose rows repeat a few hundred session dates millions of
  * times: direct-mapped on the date's text, only successful parses are kept, so a hit gives the
  * day ps_parse_date would give. Owned by one reader (not shared between threads).

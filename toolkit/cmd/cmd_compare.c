@@ -135,17 +135,17 @@ static enum ps_status on_header(void *ctx, size_t ncolumns, const char *const *n
 	if ((st = ps_schema_resolve(names, ncolumns, &spec, 1, &c->group_index, err)) != PS_OK)
 		return st;
 	for (size_t k = 0; k < c->noutcomes; k++) {
-		spec = (struct ps_field_spec){ "outcome", c->outcomes[k].name, "--value", PS_TYPE_NUMBER, 1, 0, 1, 0 };
+		spec = (struct ps_field_spec){ "outcome", c->outcomes[k].name, "--value", PS_TYPE_NUMBER, 1, 0, -PS_NUMBER_LIMIT, PS_NUMBER_LIMIT };
 		if ((st = ps_schema_resolve(names, ncolumns, &spec, 1, &c->outcomes[k].index, err)) != PS_OK)
 			return st;
 	}
 	if (c->paired_with) {
-		spec = (struct ps_field_spec){ "baseline", c->paired_with, "--paired-with", PS_TYPE_NUMBER, 1, 0, 1, 0 };
+		spec = (struct ps_field_spec){ "baseline", c->paired_with, "--paired-with", PS_TYPE_NUMBER, 1, 0, -PS_NUMBER_LIMIT, PS_NUMBER_LIMIT };
 		if ((st = ps_schema_resolve(names, ncolumns, &spec, 1, &c->paired_index, err)) != PS_OK)
 			return st;
 	}
 	for (size_t j = 0; j < c->nadjust; j++) {
-		spec = (struct ps_field_spec){ "covariate", c->adjust[j], "--adjust-for", PS_TYPE_NUMBER, 1, 0, 1, 0 };
+		spec = (struct ps_field_spec){ "covariate", c->adjust[j], "--adjust-for", PS_TYPE_NUMBER, 1, 0, -PS_NUMBER_LIMIT, PS_NUMBER_LIMIT };
 		if ((st = ps_schema_resolve(names, ncolumns, &spec, 1, &c->adjust_index[j], err)) != PS_OK)
 			return st;
 	}
@@ -167,6 +167,13 @@ static enum ps_status parse_outcome(struct compare *c, struct ps_cmp_outcome *o,
 		return PS_OK;
 	}
 	if (!c->force_binary && ps_parse_double(s, len, x, &why)) {
+		if (fabs(*x) > PS_NUMBER_LIMIT) {
+			err->column = (unsigned long)o->index + 1;
+			ps_error_copy(err->column_name, sizeof(err->column_name), o->name, strlen(o->name));
+			ps_error_copy(err->value, sizeof(err->value), s, len);
+			snprintf(err->expected, sizeof(err->expected), "a number from -%g to %g", PS_NUMBER_LIMIT, PS_NUMBER_LIMIT);
+			return ps_error_set(err, PS_EDATA, "value out of range");
+		}
 		if (*x != 0 && *x != 1)
 			o->not_01 = 1;
 		if (*x == 0)
@@ -190,7 +197,7 @@ static enum ps_status parse_outcome(struct compare *c, struct ps_cmp_outcome *o,
 static enum ps_status parse_number(struct compare *c, long index, const char *name, const char *flag,
 				   const struct ps_row *row, double *x, int *missing, struct ps_error *err)
 {
-	struct ps_field_spec spec = { "number", name, flag, PS_TYPE_NUMBER, 1, 0, 1, 0 };
+	struct ps_field_spec spec = { "number", name, flag, PS_TYPE_NUMBER, 1, 0, -PS_NUMBER_LIMIT, PS_NUMBER_LIMIT };
 	struct ps_value v;
 	enum ps_status st = ps_cell_parse(&spec, &c->cell_options, row->fields[index], row->lens[index], (size_t)index, &v, err);
 	*x = v.d == 0 ? 0 : v.d;

@@ -486,7 +486,7 @@ enum ps_status ps_isolation_main(int argc, char **argv, const struct ps_waves_pr
 	}
 	int range = o.range_given || o.instrument;
 	w.value[0] = (struct ps_field_spec){ "isolation score", o.score, "--score", PS_TYPE_NUMBER, 1, 0,
-					     range ? o.min : 1, range ? o.max : 0 };
+					     range ? o.min : -PS_NUMBER_LIMIT, range ? o.max : PS_NUMBER_LIMIT };
 	w.nvalues = 1;
 	if (partial) {
 		st = ps_waves_write_partial(&w, &common, optind < argc ? argv[optind] : NULL, &recorded);

@@ -486,7 +486,7 @@ enum ps_status ps_survival_main(int argc, char **argv, const struct ps_table_inp
 	ps_rejects_init(&s.rejects, common.policy);
 	s.common = &common;
 	s.cell_options = ps_common_cell_options(&common);
-	s.time_spec = (struct ps_field_spec){ "follow-up time", s.time_col, "--time", PS_TYPE_NUMBER, 1, 0, 0, 1e300 };
+	s.time_spec = (struct ps_field_spec){ "follow-up time", s.time_col, "--time", PS_TYPE_NUMBER, 1, 0, 0, PS_NUMBER_LIMIT };
 	s.event_spec = (struct ps_field_spec){ "event indicator", s.event_col, "--event", PS_TYPE_BOOL, 1, 0, 1, 0 };
 	s.strata_spec = (struct ps_field_spec){ "stratum", s.strata_col, "--strata", PS_TYPE_LABEL, 1, 0, 1, 0 };
 	s.cov_specs = calloc(s.ncov + 1, sizeof(*s.cov_specs));
@@ -501,7 +501,7 @@ enum ps_status ps_survival_main(int argc, char **argv, const struct ps_table_inp
 		goto done;
 	}
 	for (size_t k = 0; k < s.ncov; k++)
-		s.cov_specs[k] = (struct ps_field_spec){ "covariate", s.covariates[k], "--covariates", PS_TYPE_NUMBER, 1, 0, 1, 0 };
+		s.cov_specs[k] = (struct ps_field_spec){ "covariate", s.covariates[k], "--covariates", PS_TYPE_NUMBER, 1, 0, -PS_NUMBER_LIMIT, PS_NUMBER_LIMIT };
 
 	unsigned long rows = 0, blank_lines = 0;
 	if (pre) {
