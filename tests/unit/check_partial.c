@@ -81,7 +81,11 @@ static void facts_equal(struct ps_roster *a, struct ps_roster *b)
 	ck_assert_uint_eq(na, nb);
 	for (size_t i = 0; i < na; i++) {
 		size_t j;
-		ck_assert(ps_strmap_find(&b->ids, ps_strmap_key(&a->ids, i), ps_strmap_key_len(&a->ids, i), &j));
+		/* b read the partial of a: its keys are the hashes of a's ids, its facts the same hashes */
+		char key[17];
+		ps_id_hash_hex(ps_id_hash(ps_strmap_key(&a->ids, i), ps_strmap_key_len(&a->ids, i)), key);
+		ck_assert(ps_strmap_find(&b->ids, key, 16, &j));
+		ck_assert(fa[i].id_hash == fb[j].id_hash);
 		ck_assert_str_eq(ps_strmap_key(&a->cohorts, fa[i].cohort), ps_strmap_key(&b->cohorts, fb[j].cohort));
 		ck_assert_int_eq(fa[i].site < 0, fb[j].site < 0);
 		ck_assert_int_eq(fa[i].enrolled_on, fb[j].enrolled_on);
@@ -117,7 +121,9 @@ START_TEST(record_round_trip_gives_the_same_facts)
 			 PS_OK);
 	for (size_t i = 0; i < ps_roster_count(&r); i++) {
 		char *line;
-		ck_assert_int_eq(ps_roster_person_format(&r, i, ps_strmap_key(&r.ids, i), 1, &line), PS_OK);
+		char key[17];
+		ps_id_hash_hex(ps_id_hash(ps_strmap_key(&r.ids, i), 1), key);
+		ck_assert_int_eq(ps_roster_person_format(&r, i, key, 16, &line), PS_OK);
 		ck_assert_int_eq(ps_roster_person_parse(&back, line, strlen(line), NULL), PS_OK);
 		free(line);
 	}
@@ -130,14 +136,17 @@ END_TEST
 START_TEST(parse_refuses_bad_records)
 {
 	static const char *bad[] = {
-		"[\"k\",\"peer\",null,null,\"2024-01-01\",\"38\"]",                 /* 6 items */
-		"[\"k\",\"peer\",null,null,\"2024-01-01\",\"38\",\"04\"]",          /* attended, not scheduled */
-		"[\"k\",\"peer\",null,null,\"2024-01-01\",\"380\",\"\"]",           /* trailing zero digit */
-		"[\"k\",\"peer\",null,null,\"2024-01-01\",\"28\",\"\"]",            /* does not start at FIRST */
-		"[\"k\",\"peer\",null,null,\"2024-01-01\",\"3G\",\"\"]",            /* not hex */
-		"[\"k\",\"peer\",null,\"2024-01-05\",\"2024-01-01\",\"1\",\"\"]",   /* a session before enrolment */
+		"[\"00000000000000aa\",\"peer\",null,null,\"2024-01-01\",\"38\"]",                 /* 6 items */
+		"[\"00000000000000aa\",\"peer\",null,null,\"2024-01-01\",\"38\",\"04\"]",          /* attended, not scheduled */
+		"[\"00000000000000aa\",\"peer\",null,null,\"2024-01-01\",\"380\",\"\"]",           /* trailing zero digit */
+		"[\"00000000000000aa\",\"peer\",null,null,\"2024-01-01\",\"28\",\"\"]",            /* does not start at FIRST */
+		"[\"00000000000000aa\",\"peer\",null,null,\"2024-01-01\",\"3G\",\"\"]",            /* not hex */
+		"[\"00000000000000aa\",\"peer\",null,\"2024-01-05\",\"2024-01-01\",\"1\",\"\"]",   /* a session before enrolment */
 		"[\"\",\"peer\",null,null,\"2024-01-01\",\"1\",\"\"]",              /* empty key */
-		"[\"k\",\"peer\",null,null,\"2024-02-30\",\"1\",\"\"]",             /* no such day */
+		"[\"00000000000000aa\",\"peer\",null,null,\"2024-02-30\",\"1\",\"\"]",             /* no such day */
+		"[\"P0001\",\"peer\",null,null,\"2024-01-01\",\"1\",\"\"]",         /* a raw id, not a key */
+		"[\"00000000000000AA\",\"peer\",null,null,\"2024-01-01\",\"1\",\"\"]", /* upper case: another key */
+		"[\"00000000000000a\",\"peer\",null,null,\"2024-01-01\",\"1\",\"\"]",  /* 15 digits */
 		"{\"k\":1}", "not json",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -151,8 +160,8 @@ START_TEST(parse_refuses_bad_records)
 	}
 	/* the same key twice in one partial */
 	struct ps_roster r;
-	const char *ok = "[\"k\",\"peer\",null,null,\"2024-01-01\",\"1\",\"\"]";
-	const char *again = "[\"k\",\"peer\",null,null,\"2024-01-02\",\"1\",\"\"]";
+	const char *ok = "[\"00000000000000aa\",\"peer\",null,null,\"2024-01-01\",\"1\",\"\"]";
+	const char *again = "[\"00000000000000aa\",\"peer\",null,null,\"2024-01-02\",\"1\",\"\"]";
 	ps_roster_init(&r, PS_ROSTER_NO_DAY);
 	ck_assert_int_eq(ps_roster_person_parse(&r, ok, strlen(ok), NULL), PS_OK);
 	ck_assert_int_eq(ps_roster_person_parse(&r, again, strlen(again), NULL), PS_EDATA);

@@ -504,7 +504,7 @@ enum ps_status ps_compare_main(int argc, char **argv, const struct ps_table_inpu
 	opterr = 0;
 	int opt, longindex = -1;
 	while (st == PS_OK &&
-	       (opt = getopt_long(argc, argv, "+" PS_COMMON_SHORT_OPTIONS, longopts, &longindex)) != -1) {
+	       (opt = getopt_long(argc, argv, "+:" PS_COMMON_SHORT_OPTIONS, longopts, &longindex)) != -1) {
 		/* what a partial records: the options that decide the result (not -o, --partial) */
 		if (opt != OPT_PARTIAL && opt != PS_OPT_OUTPUT && opt != PS_OPT_HELP && opt != '?' && opt != ':')
 			ps_partial_options_note(&recorded, longopts, longindex, opt, optarg);

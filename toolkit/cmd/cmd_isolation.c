@@ -347,8 +347,10 @@ static enum ps_status parse_range(const struct ps_common *common, const char *ar
 {
 	const char *colon = strchr(arg, ':');
 	if (!colon || !ps_parse_double(arg, (size_t)(colon - arg), &o->min, NULL) ||
-	    !ps_parse_double(colon + 1, strlen(colon + 1), &o->max, NULL) || !(o->min < o->max))
-		return ps_usage_error(common, "--range takes MIN:MAX with MIN < MAX (e.g. 3:9), not '%s'", arg);
+	    !ps_parse_double(colon + 1, strlen(colon + 1), &o->max, NULL) || !(o->min < o->max) ||
+	    o->min < -PS_NUMBER_LIMIT || o->max > PS_NUMBER_LIMIT)
+		return ps_usage_error(common, "--range takes MIN:MAX with MIN < MAX within +-%g (e.g. 3:9), not '%s'",
+				      PS_NUMBER_LIMIT, arg);
 	o->range_given = 1;
 	return PS_OK;
 }
@@ -425,7 +427,7 @@ enum ps_status ps_isolation_main(int argc, char **argv, const struct ps_waves_pr
 	opterr = 0;
 	int opt, handled, longindex;
 	while (st == PS_OK && (longindex = -1,
-			       opt = getopt_long(argc, argv, "+" PS_COMMON_SHORT_OPTIONS, longopts, &longindex)) != -1) {
+			       opt = getopt_long(argc, argv, "+:" PS_COMMON_SHORT_OPTIONS, longopts, &longindex)) != -1) {
 		/* what a partial records: the options that decide the result (not -o, --partial) */
 		if (opt != OPT_PARTIAL && opt != PS_OPT_OUTPUT && opt != PS_OPT_HELP && opt != '?' && opt != ':')
 			ps_partial_options_note(&recorded, longopts, longindex, opt, optarg);

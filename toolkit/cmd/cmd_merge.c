@@ -12,6 +12,7 @@
  * command and options.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
@@ -54,7 +55,44 @@ struct merge_state {
 	char *name;                   /* the input name the partials share, NULL when they differ */
 	int name_differs;
 	unsigned long partials;
+	/* a digest of every partial with records read so far and where it was: the same part given
+	   twice is refused by the rules of retention, isolation and sobriety (a duplicate session or
+	   wave), but compare and survival rows carry no id: two equal partials are warned about */
+	struct seen_partial { uint64_t digest; char *file; unsigned long line; } *seen;
+	size_t nseen, seen_cap;
 };
+
+/* FNV-1a over the bytes of a partial's lines, line ends left out (CRLF and LF copies agree). */
+static uint64_t digest_add(uint64_t h, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * UINT64_C(0x100000001b3);
+	return (h ^ '\n') * UINT64_C(0x100000001b3);
+}
+
+/* Remember this partial's digest; a warning when an earlier one had the same. 0, or -1 (memory). */
+static int note_digest(struct merge_state *m, uint64_t digest, const char *file, unsigned long line)
+{
+	for (size_t i = 0; i < m->nseen; i++)
+		if (m->seen[i].digest == digest)
+			fprintf(stderr,
+				"peerstat: merge: %s:%lu: warning: this partial summary is identical to the one ending at %s:%lu "
+				"(the same part given twice? its rows then count twice)\n",
+				file, line, m->seen[i].file, m->seen[i].line);
+	if (m->nseen == m->seen_cap) {
+		size_t cap = m->seen_cap ? m->seen_cap * 2 : 16;
+		struct seen_partial *grown = realloc(m->seen, cap * sizeof(*grown));
+		if (!grown)
+			return -1;
+		m->seen = grown;
+		m->seen_cap = cap;
+	}
+	if (!(m->seen[m->nseen].file = strdup(file)))
+		return -1;
+	m->seen[m->nseen].digest = digest;
+	m->seen[m->nseen++].line = line;
+	return 0;
+}
 
 static enum ps_status fail(const struct merge_state *m, const char *file, unsigned long line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -199,6 +237,7 @@ static enum ps_status read_partials(struct merge_state *m, FILE *fp, const char 
 	size_t cap = 0;
 	ssize_t got;
 	unsigned long line = 0, people = 0;
+	uint64_t digest = 0;
 	int in_partial = 0, any = 0;
 	struct ps_error err;
 	enum ps_status st = PS_OK;
@@ -207,6 +246,7 @@ static enum ps_status read_partials(struct merge_state *m, FILE *fp, const char 
 		size_t len = (size_t)got;
 		while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
 			len--;
+		digest = in_partial ? digest_add(digest, buf, len) : digest_add(UINT64_C(0xcbf29ce484222325), buf, len);
 		if (in_partial && len && buf[0] == '[') {
 			ps_error_clear(&err);
 			if ((st = m->kind->record(m->state, buf, len, &err)) == PS_EDATA)
@@ -241,7 +281,9 @@ static enum ps_status read_partials(struct merge_state *m, FILE *fp, const char 
 					  people);
 			} else {
 				ps_error_clear(&err);
-				if ((st = m->kind->end(m->state, &err)) == PS_EDATA)
+				if (people && note_digest(m, digest, file, line) != 0)
+					st = PS_ENOMEM;
+				else if ((st = m->kind->end(m->state, &err)) == PS_EDATA)
 					fail(m, file, line, "%s", err.message);
 				in_partial = 0;
 				m->partials++;
@@ -282,9 +324,20 @@ enum ps_status cmd_merge(int argc, char **argv)
 	optind = 0;
 	opterr = 0;
 	int o;
-	while (st == PS_OK && (o = getopt_long(argc, argv, "+o:h", longopts, NULL)) != -1) {
+	while (st == PS_OK && (o = getopt_long(argc, argv, "+:o:h", longopts, NULL)) != -1) {
 		switch (o) {
-		case OPT_INPUT_NAME: input_name = optarg; break;
+		case OPT_INPUT_NAME: {
+			/* getopt takes --input or --in for --input-name, which then swallows the first
+			   partial as the name: merge would go on without it. Only the full name is taken. */
+			const char *last = argv[optind - 1];
+			const char *eq = strncmp(last, "--", 2) == 0 ? strchr(last, '=') : NULL;
+			const char *typed = eq && optarg == eq + 1 ? last : argv[optind - 2];
+			if (strncmp(typed, "--input-name", 12) != 0 || (typed[12] != '\0' && typed[12] != '='))
+				st = ps_usage_error(&common, "write --input-name in full, not '%s' (an abbreviation is easily a "
+							     "typo that takes the first partial as the name)", typed);
+			input_name = optarg;
+			break;
+		}
 		case 'o': common.output = optarg; break;
 		case 'h': common.help = 1; break;
 		case ':': st = ps_usage_error(&common, "option '%s' needs a value", argv[optind - 1]); break;
@@ -346,6 +399,9 @@ done:
 	free(cargv);
 	free(m.options);
 	free(m.first_file);
+	for (size_t i = 0; i < m.nseen; i++)
+		free(m.seen[i].file);
+	free(m.seen);
 	free(m.name);
 	cJSON_Delete(m.first_header);
 	ps_common_release(&common);

@@ -80,7 +80,7 @@ enum ps_status cmd_participants(int argc, char **argv)
 	struct ps_outcomes_join join;
 	const char **cohort_of = NULL;
 	int joined = 0;
-	while (st == PS_OK && (opt = getopt_long(argc, argv, "+" PS_COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
+	while (st == PS_OK && (opt = getopt_long(argc, argv, "+:" PS_COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
 		if (opt == PS_OPT_AS_OF) {
 			as_of_arg = optarg;
 		} else if (opt == 1) {

@@ -159,7 +159,7 @@ enum ps_status cmd_report(int argc, char **argv)
 	optind = 0;
 	opterr = 0;
 	int opt;
-	while (st == PS_OK && (opt = getopt_long(argc, argv, "+" PS_COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
+	while (st == PS_OK && (opt = getopt_long(argc, argv, "+:" PS_COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_FORMAT:
 			if (strcmp(optarg, "html") == 0)

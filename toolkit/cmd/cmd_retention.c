@@ -339,7 +339,7 @@ enum ps_status ps_retention_main(int argc, char **argv, struct ps_partial_input 
 	opterr = 0;
 	int opt, handled, longindex;
 	while (st == PS_OK && (longindex = -1,
-			       opt = getopt_long(argc, argv, "+" PS_COMMON_SHORT_OPTIONS, longopts, &longindex)) != -1) {
+			       opt = getopt_long(argc, argv, "+:" PS_COMMON_SHORT_OPTIONS, longopts, &longindex)) != -1) {
 		/* what a partial records: the options that decide the result (not -o, --threads, --partial) */
 		if (opt != OPT_PARTIAL && opt != PS_OPT_OUTPUT && opt != PS_OPT_THREADS && opt != PS_OPT_HELP && opt != '?' &&
 		    opt != ':')

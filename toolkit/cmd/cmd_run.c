@@ -202,7 +202,7 @@ enum ps_status cmd_run(int argc, char **argv)
 	optind = 0;
 	opterr = 0;
 	int o;
-	while (st == PS_OK && (o = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while (st == PS_OK && (o = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
 		switch (o) {
 		case OPT_ATTENDANCE: plan.attendance = optarg; break;
 		case OPT_OUTCOMES: plan.outcomes = optarg; break;

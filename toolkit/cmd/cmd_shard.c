@@ -276,7 +276,7 @@ enum ps_status cmd_shard(int argc, char **argv)
 	optind = 0;
 	opterr = 0;
 	int o;
-	while (st == PS_OK && (o = getopt_long(argc, argv, "+n:h", longopts, NULL)) != -1) {
+	while (st == PS_OK && (o = getopt_long(argc, argv, "+:n:h", longopts, NULL)) != -1) {
 		switch (o) {
 		case OPT_BY: job.by = optarg; break;
 		case 'n': {

@@ -375,7 +375,7 @@ enum ps_status ps_sobriety_main(int argc, char **argv, const struct ps_waves_pre
 	opterr = 0;
 	int opt, handled, longindex;
 	while (st == PS_OK && (longindex = -1,
-			       opt = getopt_long(argc, argv, "+" PS_COMMON_SHORT_OPTIONS, longopts, &longindex)) != -1) {
+			       opt = getopt_long(argc, argv, "+:" PS_COMMON_SHORT_OPTIONS, longopts, &longindex)) != -1) {
 		/* what a partial records: the options that decide the result (not -o, --partial) */
 		if (opt != OPT_PARTIAL && opt != PS_OPT_OUTPUT && opt != PS_OPT_HELP && opt != '?' && opt != ':')
 			ps_partial_options_note(&recorded, longopts, longindex, opt, optarg);

@@ -447,7 +447,7 @@ enum ps_status cmd_validate(int argc, char **argv)
 	optind = 0;
 	opterr = 0;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "+" PS_COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:" PS_COMMON_SHORT_OPTIONS, longopts, NULL)) != -1) {
 		if (opt == OPT_KIND) {
 			kind = optarg;
 		} else if (opt > OPT_KIND && opt <= OPT_SCORE) {

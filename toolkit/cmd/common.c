@@ -187,10 +187,15 @@ enum ps_status ps_check_identifiers(const struct ps_common *common, const char *
 void ps_json_add_rejects(struct ps_doc *doc, cJSON *input, const struct ps_rejects *rejects)
 {
 	ps_json_int(doc, input, "rejected_rows", (int64_t)rejects->rejected_rows);
+	/* an error's file is named only when it is not input.file: after a merge, the part's file */
+	const cJSON *in_file = cJSON_GetObjectItemCaseSensitive(input, "file");
+	const char *display = cJSON_IsString(in_file) ? in_file->valuestring : NULL;
 	cJSON *errors = ps_json_array(doc, input, "errors");
 	for (size_t i = 0; i < rejects->kept; i++) {
 		const struct ps_error *e = &rejects->errors[i];
 		cJSON *item = ps_json_object(doc, errors, NULL);
+		if (e->file[0] && (!display || strcmp(e->file, display) != 0))
+			ps_json_string(doc, item, "file", e->file);
 		ps_json_int(doc, item, "line", (int64_t)e->line);
 		if (e->column)
 			ps_json_int(doc, item, "column", (int64_t)e->column);

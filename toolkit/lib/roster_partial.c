@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "peerstat/idhash.h"
 #include "peerstat/parse.h"
 #include "peerstat/roster.h"
 
@@ -90,6 +91,7 @@ enum ps_status ps_roster_person_parse(struct ps_roster *r, const char *line, siz
 	enum ps_status st = PS_OK;
 	int32_t enrolled = PS_ROSTER_NO_DAY, first;
 	size_t index;
+	uint64_t key_hash;
 	if (!a)
 		return cJSON_GetErrorPtr() ? bad(err, "not JSON") : ps_error_set(err, PS_ENOMEM, "out of memory");
 	const cJSON *item[7] = { NULL };
@@ -102,8 +104,8 @@ enum ps_status ps_roster_person_parse(struct ps_roster *r, const char *line, siz
 	}
 	if (!cJSON_IsArray(a) || n != 7)
 		st = bad(err, "expected an array of 7 items");
-	else if (!cJSON_IsString(item[0]) || !item[0]->valuestring[0])
-		st = bad(err, "the key is not a non-empty string");
+	else if (!cJSON_IsString(item[0]) || !ps_id_hash_parse(item[0]->valuestring, strlen(item[0]->valuestring), &key_hash))
+		st = bad(err, "the key is not 16 lowercase hex digits");
 	else if (!cJSON_IsString(item[1]))
 		st = bad(err, "the cohort is not a string");
 	else if (!cJSON_IsNull(item[2]) && !cJSON_IsString(item[2]))
