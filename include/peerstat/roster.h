@@ -194,6 +194,15 @@ enum ps_status ps_roster_pair_finish(const struct ps_roster_pair *pair, const st
 				     struct ps_participant_facts **facts, size_t *n, int32_t *as_of_used,
 				     struct ps_error *err);
 
+/*
+ * Turn a linked pair into one roster: second's new participants are copied into first (their
+ * records, day sets and ids), which then is the roster ps_roster_merge(first, second) gives;
+ * second may be released afterwards. Worth it when few of second's participants are new (rows
+ * in random order: nearly everyone is in both halves), where keeping second would hold two
+ * rosters for the whole analysis. Returns PS_OK or PS_ENOMEM (first then only fit for release).
+ */
+enum ps_status ps_roster_pair_absorb(struct ps_roster_pair *pair, struct ps_error *err);
+
 /* Free what the pair owns (not the rosters). */
 void ps_roster_pair_release(struct ps_roster_pair *pair);
 

@@ -664,9 +664,21 @@ static void assert_pair_equals_merge(const struct trow *rows, size_t n, size_t c
 	ck_assert_msg(differ == 0, "%zu participants differ, the first at %zu", differ, first_differ);
 	/* the hash is SipHash-2-4 of the id */
 	ck_assert(fm[0].id_hash == ps_id_hash(ps_strmap_key(&merged.ids, 0), ps_strmap_key_len(&merged.ids, 0)));
+	free(fp);
+	/* absorbed into one roster: the merged roster's facts again, record for record */
+	ck_assert_int_eq(ps_roster_pair_absorb(&pair, NULL), PS_OK);
+	ps_roster_pair_release(&pair);
+	ps_roster_release(&second);
+	ck_assert_uint_eq(ps_roster_count(&first), nm);
+	ck_assert_uint_eq(first.rows, merged.rows);
+	ck_assert_int_eq(ps_roster_finish(&first, rules, &fp, &np, &as_of_p, NULL), PS_OK);
+	ck_assert_uint_eq(np, nm);
+	for (size_t i = 0; i < nm; i++) {
+		ck_assert_str_eq(ps_strmap_key(&merged.ids, i), ps_strmap_key(&first.ids, i));
+		ck_loop_assert(memcmp(&fm[i], &fp[i], sizeof(fm[i])) == 0);
+	}
 	free(fm);
 	free(fp);
-	ps_roster_pair_release(&pair);
 	ps_roster_release(&merged);
 	ps_roster_release(&half);
 	ps_roster_release(&first);

@@ -228,7 +228,19 @@ enum ps_status ps_attendance_read(struct ps_attendance *a, const struct ps_commo
 			ps_roster_init(&parts[0].roster, a->as_of);
 			ps_roster_init(&parts[1].roster, a->as_of);
 			st = ps_roster_pair_link(&a->pair, &a->roster, &a->second, &merr);
-			if (st != PS_OK) {
+			/*
+			 * Mostly the same participants in both halves (a shuffled roll): copy the few new
+			 * ones and free the second roster, rather than hold two full rosters through the
+			 * analysis (memory). Mostly new ones (a grouped roll): keep them where they are.
+			 */
+			if (st == PS_OK && a->pair.nfresh < ps_roster_count(&a->second) / 2) {
+				st = ps_roster_pair_absorb(&a->pair, &merr);
+				ps_roster_pair_release(&a->pair);
+				ps_roster_release(&a->second);
+				ps_roster_init(&a->second, a->as_of);
+				parts[0].roster = a->roster; /* one roster again: taken below as without halves */
+				ps_roster_init(&a->roster, a->as_of);
+			} else if (st != PS_OK) {
 				ps_roster_pair_release(&a->pair);
 				parts[0].roster = a->roster;
 				parts[1].roster = a->second;

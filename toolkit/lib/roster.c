@@ -420,7 +420,7 @@ static int map_labels(struct ps_strmap *dst, const struct ps_strmap *src, size_t
  * one dst has already gets src's days word by word. An id is hashed from src's copy, without a look-up in src.
  */
 static enum ps_status merge_apply(struct ps_roster *dst, const struct ps_roster *src, const size_t *where,
-				  size_t *cohort_map, size_t *site_map, struct ps_error *err)
+				  size_t *cohort_map, size_t *site_map, int unite_shared, struct ps_error *err)
 {
 	/*
 	 * Labels first, in src's order: a label new to dst first appears in src at a participant
@@ -476,7 +476,7 @@ static enum ps_status merge_apply(struct ps_roster *dst, const struct ps_roster 
 			}
 			continue;
 		}
-		if (unite(&dst->people[where[i]], p) != 0)
+		if (unite_shared && unite(&dst->people[where[i]], p) != 0)
 			return ps_error_set(err, PS_ENOMEM, "out of memory");
 	}
 	return PS_OK;
@@ -493,7 +493,7 @@ enum ps_status ps_roster_merge(struct ps_roster *dst, const struct ps_roster *sr
 	if (!where || !cohort_map || !site_map)
 		st = ps_error_set(err, PS_ENOMEM, "out of memory");
 	else if ((st = merge_check_as_of(dst, src, err)) == PS_OK && (st = merge_check(dst, src, 0, n, where, err)) == PS_OK)
-		st = merge_apply(dst, src, where, cohort_map, site_map, err);
+		st = merge_apply(dst, src, where, cohort_map, site_map, 1, err);
 	free(where);
 	free(cohort_map);
 	free(site_map);
@@ -757,6 +757,16 @@ enum ps_status ps_roster_pair_link(struct ps_roster_pair *pair, struct ps_roster
 		note_latest(first, second->latest);
 	first->rows += second->rows;
 	return PS_OK;
+}
+
+enum ps_status ps_roster_pair_absorb(struct ps_roster_pair *pair, struct ps_error *err)
+{
+	struct ps_roster *first = pair->first, *second = pair->second;
+	/* the shared participants are united already (link): copy the new ones, as merge would */
+	size_t rows = first->rows;
+	enum ps_status st = merge_apply(first, second, pair->where, pair->cohort_map, pair->site_map, 0, err);
+	first->rows = rows; /* link counted second's rows already */
+	return st;
 }
 
 void ps_roster_pair_release(struct ps_roster_pair *pair)
