@@ -11,7 +11,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	fuzz_setup();
 	fuzz_write(data, size);
-	char *argv[] = { "merge", "-o", "/dev/null", fuzz_path, NULL };
-	fuzz_run(cmd_merge, 4, argv);
+	char *argv[8];
+	int argc = 0;
+	argv[argc++] = "merge";
+	if (fuzz_hash(data, size) & 1) { /* the input's name given, or taken from the partials */
+		argv[argc++] = "--input-name";
+		argv[argc++] = "roll.csv";
+	}
+	argv[argc++] = "-o";
+	argv[argc++] = "/dev/null";
+	argv[argc++] = fuzz_path;
+	argv[argc] = NULL;
+	fuzz_run(cmd_merge, argc, argv);
 	return 0;
 }
