@@ -51,6 +51,19 @@ enum ps_status ps_schema_resolve(const char *const *header, size_t ncolumns, con
 					    "no column '%s' in the header (the %s; name another column with %s; the header has: %s)",
 					    specs[k].name, specs[k].role, specs[k].flag, have);
 		}
+		/*
+		 * Two roles of one call in one column is a mistake in the options (--cohort
+		 * participant_id): refused, not analysed. It would also print ids as labels in
+		 * messages and outputs.
+		 */
+		for (size_t j = 0; j < k && index[k] >= 0; j++) {
+			if (index[j] == index[k]) {
+				err->line = 1;
+				err->column = (unsigned long)index[k] + 1;
+				return ps_error_set(err, PS_EUSAGE, "column '%s' is named for two roles: the %s (%s) and the %s (%s)",
+						    specs[k].name, specs[j].role, specs[j].flag, specs[k].role, specs[k].flag);
+			}
+		}
 	}
 	return PS_OK;
 }
