@@ -4,6 +4,7 @@
 # effect sizes with precise noncentral-t intervals, and the 2x2 block from counts.
 # The caller defines `out` (the golden file connection) and `prefix` (the case name), and loads
 # effectsize (only for a sanity check of the precise intervals).
+source("scripts/golden_km_curve.R")
 
 put <- function(key, value) {
 	stopifnot(length(value) <= 1)
@@ -212,21 +213,8 @@ survival_block <- function(base, cc, missing, o) {
 		put(k("rmst.estimate"), if (is.na(tau)) NA else tab[["rmean"]])
 		put(k("rmst.std_err"), if (is.na(tau)) NA else tab[["se(rmean)"]])
 		rmst[[as.character(gi)]] <- if (is.na(tau)) c(NA, NA) else c(tab[["rmean"]], tab[["se(rmean)"]])
-		if (o$curve) {
-			s <- summary(fit, censored = TRUE)
-			put(k("curve.length"), length(s$time))
-			for (i in seq_along(s$time)) {
-				key <- function(f) k(sprintf("curve.%d.%s", i - 1, f))
-				put(key("time"), s$time[i])
-				put(key("at_risk"), s$n.risk[i])
-				put(key("events"), s$n.event[i])
-				put(key("censored"), s$n.censor[i])
-				put(key("survival"), s$surv[i])
-				put(key("std_err"), s$std.err[i])
-				put(key("ci_lower"), s$lower[i])
-				put(key("ci_upper"), s$upper[i])
-			}
-		}
+		if (o$curve)
+			put_curve(k, fit)
 	}
 	est <- rmst[["1"]][1] - rmst[["0"]][1]
 	se <- sqrt(rmst[["1"]][2]^2 + rmst[["0"]][2]^2)
