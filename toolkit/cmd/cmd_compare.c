@@ -444,17 +444,6 @@ static enum ps_status analyse(struct compare *c, struct ps_doc *doc, double conf
 }
 
 /* The merged records of the partials, each replayed as a row of the table they came from. */
-static enum ps_status replay(struct compare *c, const struct ps_table_input *pre)
-{
-	replay_indices(c);
-	c->width = record_width(c);
-	/* a record was a good row: anything wrong now is an edited partial, never a row to skip */
-	ps_rejects_init(&c->rejects, PS_ON_ERROR_STOP);
-	enum ps_status st = ps_table_replay("compare", pre, c->width, on_row, c, &c->replay_cells);
-	c->rejects = pre->rejects;
-	return st;
-}
-
 enum ps_status cmd_compare(int argc, char **argv)
 {
 	return ps_compare_main(argc, argv, NULL);
@@ -596,15 +585,13 @@ enum ps_status ps_compare_main(int argc, char **argv, const struct ps_table_inpu
 			goto done;
 		}
 
-	unsigned long rows = 0, blank_lines = 0;
-	if (pre) {
-		c.display = pre->display;
-		rows = pre->rows_read;
-		st = replay(&c, pre);
-	} else {
-		st = ps_read_csv(&common, optind < argc ? argv[optind] : NULL, on_header, on_row, &c, &c.rejects, &c.display,
-				 &rows, &blank_lines);
+	unsigned long rows, blank_lines;
+	if (pre) { /* merge: the records carry the command's cells in its own order */
+		replay_indices(&c);
+		c.width = record_width(&c);
 	}
+	st = ps_table_read(&common, optind < argc ? argv[optind] : NULL, pre, c.width, on_header, on_row, &c,
+			   &c.replay_cells, &c.rejects, &c.display, &rows, &blank_lines);
 	if (st != PS_OK)
 		goto done;
 	if (c.partial) {

@@ -336,17 +336,6 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* The merged records of the partials, each replayed as a row of the table they came from. */
-static enum ps_status replay(struct survival *s, const struct ps_table_input *pre)
-{
-	replay_indices(s);
-	s->width = record_width(s);
-	/* a record was a good row: anything wrong now is an edited partial, never a row to skip */
-	ps_rejects_init(&s->rejects, PS_ON_ERROR_STOP);
-	enum ps_status st = ps_table_replay("survival", pre, s->width, on_row, s, &s->replay_cells);
-	s->rejects = pre->rejects;
-	return st;
-}
-
 enum ps_status cmd_survival(int argc, char **argv)
 {
 	return ps_survival_main(argc, argv, NULL);
@@ -503,15 +492,13 @@ enum ps_status ps_survival_main(int argc, char **argv, const struct ps_table_inp
 	for (size_t k = 0; k < s.ncov; k++)
 		s.cov_specs[k] = (struct ps_field_spec){ "covariate", s.covariates[k], "--covariates", PS_TYPE_NUMBER, 1, 0, -PS_NUMBER_LIMIT, PS_NUMBER_LIMIT };
 
-	unsigned long rows = 0, blank_lines = 0;
-	if (pre) {
-		s.display = pre->display;
-		rows = pre->rows_read;
-		st = replay(&s, pre);
-	} else {
-		st = ps_read_csv(&common, optind < argc ? argv[optind] : NULL, on_header, on_row, &s, &s.rejects, &s.display,
-				 &rows, &blank_lines);
+	unsigned long rows, blank_lines;
+	if (pre) { /* merge: the records carry the command's cells in its own order */
+		replay_indices(&s);
+		s.width = record_width(&s);
 	}
+	st = ps_table_read(&common, optind < argc ? argv[optind] : NULL, pre, s.width, on_header, on_row, &s,
+			   &s.replay_cells, &s.rejects, &s.display, &rows, &blank_lines);
 	if (st != PS_OK)
 		goto done;
 	if (s.partial) {

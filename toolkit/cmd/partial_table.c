@@ -147,3 +147,19 @@ void ps_table_replay_error(const char *command, const struct ps_table_input *pre
 		fprintf(stderr, " (column '%s', value '%s')", err->column_name, err->value);
 	fputc('\n', stderr);
 }
+
+enum ps_status ps_table_read(const struct ps_common *common, const char *path, const struct ps_table_input *pre,
+			     size_t width, ps_header_fn on_header, ps_row_fn on_row, void *ctx, size_t *cells,
+			     struct ps_rejects *rejects, const char **display, unsigned long *rows,
+			     unsigned long *blank_lines)
+{
+	*rows = *blank_lines = 0;
+	if (!pre)
+		return ps_read_csv(common, path, on_header, on_row, ctx, rejects, display, rows, blank_lines);
+	*display = pre->display;
+	*rows = pre->rows_read;
+	ps_rejects_init(rejects, PS_ON_ERROR_STOP);
+	enum ps_status st = ps_table_replay(common->command, pre, width, on_row, ctx, cells);
+	*rejects = pre->rejects;
+	return st;
+}

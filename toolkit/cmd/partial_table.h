@@ -61,6 +61,18 @@ enum ps_status ps_table_replay(const char *command, const struct ps_table_input 
 			       void *ctx, size_t *cells);
 
 /*
+ * The table of compare or survival: read from path (ps_read_csv), or, under merge (pre not
+ * NULL), the merged records replayed through on_row with ps_table_replay (width cells a record;
+ * the command has set up its column indices for records first). A record was a good row, so
+ * anything wrong in the replay is an edited partial and stops it; *rejects ends as the
+ * partials' summed rejects. *display, *rows and *blank_lines describe the input either way.
+ */
+enum ps_status ps_table_read(const struct ps_common *common, const char *path, const struct ps_table_input *pre,
+			     size_t width, ps_header_fn on_header, ps_row_fn on_row, void *ctx, size_t *cells,
+			     struct ps_rejects *rejects, const char **display, unsigned long *rows,
+			     unsigned long *blank_lines);
+
+/*
  * A record that a command refuses once merged (an edited partial: a good row is recorded only):
  * print "peerstat: COMMAND: FILE: partial K, record R: message (column 'C', value 'V')", FILE the
  * partial's input name, K its place among the partials read, R the record's within it.
